@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+export const Id = z.uuid();
+export type Id = z.infer<typeof Id>;
+
+/** UTC instant, ISO-8601 with milliseconds and a Z. */
+export const Timestamp = z.iso.datetime();
+
+/** IANA time zone name, checked against the runtime's zone database. */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isValidTimeZone, { message: 'Not a known IANA time zone, e.g. America/New_York' });
+
+export function isValidTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A short human name: trimmed, 1..120 characters, no control characters. */
+export const Name = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(120, 'At most 120 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters');
+
+export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email('Not a valid email address'));
+
+export const Phone = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^[0-9+().\-\s]*(?:\s*(?:x|ext\.?)\s*\d+)?$/i, 'Not a valid phone number');
+
+export const Slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lowercase letters, digits and single hyphens only');
+
+/** BCP 47 language tag such as en, es, zh-Hant. */
+export const LanguageTag = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$/, 'Not a language tag such as en or es');
+
+export const IdParams = z.strictObject({ id: Id });
+
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item) });
+}

@@ -1,0 +1,222 @@
+import {
+  CLOSED_HOURS,
+  type Branch,
+  type CreateBranchBody,
+  type CreateDeskBody,
+  type CreateLibraryBody,
+  type Desk,
+  type Library,
+  type UpdateBranchBody,
+  type UpdateDeskBody,
+  type UpdateLibraryBody,
+} from '@branchline/protocol';
+import type { Actor } from '../../platform/actor.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { errors } from '../../platform/errors.ts';
+import { newId } from '../../platform/tokens.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { authorizeOnLibrary } from './libraries.policy.ts';
+import { presentBranch, presentDesk, presentLibrary } from './libraries.presenter.ts';
+import * as repo from './libraries.repo.ts';
+
+/** Drops keys whose value is undefined, so a PATCH changes only what it names. */
+function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function listLibrariesFor(deps: Deps, actor: Actor): Promise<Library[]> {
+  authorizeOnLibrary(actor, 'library.read', undefined, 'library');
+  const rows = await repo.listLibraries(deps.db, actor.kind === 'staff' ? actor.libraryId : undefined);
+  return rows.map(presentLibrary);
+}
+
+export async function getLibrary(deps: Deps, actor: Actor, id: string): Promise<Library> {
+  const row = await repo.findLibraryById(deps.db, id);
+  if (!row) throw errors.notFound('library');
+  authorizeOnLibrary(actor, 'library.read', row.id, 'library');
+  return presentLibrary(row);
+}
+
+/** The library a public page serves: the first one, until a deployment hosts several. */
+export async function getDefaultLibrary(deps: Deps): Promise<Library | undefined> {
+  const row = await repo.findFirstLibrary(deps.db);
+  return row && presentLibrary(row);
+}
+
+export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibraryBody): Promise<Library> {
+  authorizeOnLibrary(actor, 'library.create', undefined, 'library');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertLibrary(trx, {
+      id: newId(),
+      name: body.name,
+      slug: body.slug,
+      time_zone: body.timeZone,
+      contact_email: body.contactEmail,
+      contact_phone: body.contactPhone,
+      website_url: body.websiteUrl,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, { action: 'library.created', subjectType: 'library', subjectId: inserted.id });
+    return inserted;
+  });
+  return presentLibrary(row);
+}
+
+export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: UpdateLibraryBody): Promise<Library> {
+  const existing = await repo.findLibraryById(deps.db, id);
+  if (!existing) throw errors.notFound('library');
+  authorizeOnLibrary(actor, 'library.update', existing.id, 'library');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const updated = await repo.updateLibraryRow(trx, id, {
+      ...defined({
+        name: body.name,
+        slug: body.slug,
+        time_zone: body.timeZone,
+        contact_email: body.contactEmail,
+        contact_phone: body.contactPhone,
+        website_url: body.websiteUrl,
+      }),
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, {
+      action: 'library.updated',
+      subjectType: 'library',
+      subjectId: id,
+      details: { fields: Object.keys(body) },
+    });
+    return updated;
+  });
+  return presentLibrary(row);
+}
+
+async function requireLibrary(deps: Deps, actor: Actor, libraryId: string, action: 'branch.read' | 'desk.read' | 'branch.create' | 'desk.create') {
+  const library = await repo.findLibraryById(deps.db, libraryId);
+  if (!library) throw errors.notFound('library');
+  authorizeOnLibrary(actor, action, library.id, 'library');
+  return library;
+}
+
+export async function listBranches(deps: Deps, actor: Actor, libraryId: string): Promise<Branch[]> {
+  await requireLibrary(deps, actor, libraryId, 'branch.read');
+  return (await repo.listBranches(deps.db, libraryId)).map(presentBranch);
+}
+
+export async function getBranch(deps: Deps, actor: Actor, id: string): Promise<Branch> {
+  const row = await repo.findBranchById(deps.db, id);
+  if (!row) throw errors.notFound('branch');
+  authorizeOnLibrary(actor, 'branch.read', row.library_id, 'branch');
+  return presentBranch(row);
+}
+
+export async function createBranch(deps: Deps, actor: Actor, libraryId: string, body: CreateBranchBody): Promise<Branch> {
+  await requireLibrary(deps, actor, libraryId, 'branch.create');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertBranch(trx, {
+      id: newId(),
+      library_id: libraryId,
+      name: body.name,
+      address: body.address,
+      phone: body.phone,
+      hours_json: body.hours ?? CLOSED_HOURS,
+      is_active: body.isActive,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, { action: 'branch.created', subjectType: 'branch', subjectId: inserted.id });
+    return inserted;
+  });
+  return presentBranch(row);
+}
+
+export async function updateBranch(deps: Deps, actor: Actor, id: string, body: UpdateBranchBody): Promise<Branch> {
+  const existing = await repo.findBranchById(deps.db, id);
+  if (!existing) throw errors.notFound('branch');
+  authorizeOnLibrary(actor, 'branch.update', existing.library_id, 'branch');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const updated = await repo.updateBranchRow(trx, id, {
+      ...defined({
+        name: body.name,
+        address: body.address,
+        phone: body.phone,
+        hours_json: body.hours,
+        is_active: body.isActive,
+      }),
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, {
+      action: 'branch.updated',
+      subjectType: 'branch',
+      subjectId: id,
+      details: { fields: Object.keys(body) },
+    });
+    return updated;
+  });
+  return presentBranch(row);
+}
+
+export async function listDesks(deps: Deps, actor: Actor, libraryId: string): Promise<Desk[]> {
+  await requireLibrary(deps, actor, libraryId, 'desk.read');
+  return (await repo.listDesks(deps.db, libraryId)).map(presentDesk);
+}
+
+export async function getDesk(deps: Deps, actor: Actor, id: string): Promise<Desk> {
+  const row = await repo.findDeskById(deps.db, id);
+  if (!row) throw errors.notFound('desk');
+  authorizeOnLibrary(actor, 'desk.read', row.library_id, 'desk');
+  return presentDesk(row);
+}
+
+export async function createDesk(deps: Deps, actor: Actor, libraryId: string, body: CreateDeskBody): Promise<Desk> {
+  await requireLibrary(deps, actor, libraryId, 'desk.create');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertDesk(trx, {
+      id: newId(),
+      library_id: libraryId,
+      name: body.name,
+      slug: body.slug,
+      description: body.description,
+      mode: body.mode,
+      hours_json: body.hours ?? CLOSED_HOURS,
+      is_active: body.isActive,
+      created_at: now,
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, { action: 'desk.created', subjectType: 'desk', subjectId: inserted.id });
+    return inserted;
+  });
+  return presentDesk(row);
+}
+
+export async function updateDesk(deps: Deps, actor: Actor, id: string, body: UpdateDeskBody): Promise<Desk> {
+  const existing = await repo.findDeskById(deps.db, id);
+  if (!existing) throw errors.notFound('desk');
+  authorizeOnLibrary(actor, 'desk.update', existing.library_id, 'desk');
+  const now = deps.clock.now().toISOString();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const updated = await repo.updateDeskRow(trx, id, {
+      ...defined({
+        name: body.name,
+        slug: body.slug,
+        description: body.description,
+        mode: body.mode,
+        hours_json: body.hours,
+        is_active: body.isActive,
+      }),
+      updated_at: now,
+    });
+    await recordAudit(trx, actor, now, {
+      action: 'desk.updated',
+      subjectType: 'desk',
+      subjectId: id,
+      details: { fields: Object.keys(body) },
+    });
+    return updated;
+  });
+  return presentDesk(row);
+}

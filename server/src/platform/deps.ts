@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Db, Dialect } from './db/database.ts';
+import type { Mailer } from './mailer.ts';
+
+/** What every service receives first: the shared handles of one running server. */
+export interface Deps {
+  db: Db;
+  dialect: Dialect;
+  config: Config;
+  clock: Clock;
+  mailer: Mailer;
+  log: FastifyBaseLogger;
+  /** Key for HMACs (CSRF tokens); from SESSION_SECRET or generated once and kept in the database. */
+  secret: string;
+}

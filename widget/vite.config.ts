@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    lib: { entry: 'src/widget.ts', formats: ['iife'], name: 'BranchlineWidget', fileName: () => 'widget.js' },
+  },
+});
