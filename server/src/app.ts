@@ -70,7 +70,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<ZodTypeProvider>();
 
   try {
-    if (options.migrate !== false) await migrateToLatest(database.db);
+    if (options.migrate !== false) await migrateToLatest(database);
     const secret = config.sessionSecret ?? (await loadOrCreateSecret(database.db));
     const mailer =
       options.mailer ??

@@ -52,7 +52,7 @@ export async function runCli(argv: string[], out: (line: string) => void = (l) =
     ? createSmtpMailer(config.smtpUrl, config.mailFrom)
     : createOutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom);
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database);
     if (command === 'migrate') {
       out(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.join(', ')}`);
       return 0;

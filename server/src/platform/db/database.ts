@@ -12,6 +12,8 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
+  /** PostgreSQL schema holding our tables (and the migration bookkeeping); undefined on SQLite. */
+  schema: string | undefined;
   /** Answers whether the database responds to a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -42,6 +44,7 @@ function openSqlite(file: string): DatabaseHandle {
   return {
     db,
     dialect: 'sqlite',
+    schema: undefined,
     ping: () => pingWith(db),
     close: () => db.destroy(),
   };
@@ -79,6 +82,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     dialect: 'postgres',
+    schema: schema ?? 'public',
     ping: () => pingWith(db),
     close: () => db.destroy(),
   };

@@ -1,5 +1,5 @@
 import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
-import type { Db } from './database.ts';
+import type { DatabaseHandle } from './database.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
@@ -7,10 +7,12 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': m0001,
 };
 
-function migratorFor(db: Db): Migrator {
+function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
+    // Named explicitly so tables of the same name in other schemas are never mistaken for ours.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
 }
 
@@ -19,12 +21,12 @@ export class MigrationError extends Error {
 }
 
 /** Brings the schema to the newest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  return unwrap(await migratorFor(db).migrateToLatest());
+export async function migrateToLatest(database: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
+  return unwrap(await migratorFor(database).migrateToLatest());
 }
 
-export async function migrateDown(db: Db): Promise<string[]> {
-  return unwrap(await migratorFor(db).migrateDown());
+export async function migrateDown(database: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
+  return unwrap(await migratorFor(database).migrateDown());
 }
 
 function unwrap({ error, results }: MigrationResultSet): string[] {

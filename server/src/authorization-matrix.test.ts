@@ -1,0 +1,170 @@
+import { STAFF_ROLES, type StaffRole } from '@branchline/protocol';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StaffRow } from './platform/db/schema.ts';
+import { buildBranch, buildDesk, buildLibrary, buildStaff, sessionFor, TEST_PASSWORD } from './test/factories.ts';
+import { buildTestApp, type TestApp } from './test/test-app.ts';
+
+/**
+ * Who may call each API route. A route registered without an entry here fails this suite, so
+ * no endpoint ships without a decision about who may use it.
+ * 'public': anyone, signed in or not. A role list: those roles of the same library; everyone
+ * else signed in gets 403 (or 404 where the resource is hidden), and anonymous callers get 401.
+ */
+const ALL: readonly StaffRole[] = STAFF_ROLES;
+const DIRECTORY: readonly StaffRole[] = ['admin', 'supervisor', 'librarian'];
+const POLICY: Record<string, 'public' | readonly StaffRole[]> = {
+  'GET /api/openapi.json': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/password-reset/request': 'public',
+  'POST /api/auth/password-reset/confirm': 'public',
+  'POST /api/auth/logout': ALL,
+  'GET /api/auth/session': ALL,
+  'POST /api/auth/password': ALL,
+  'GET /api/libraries': ALL,
+  'POST /api/libraries': ['admin'],
+  'GET /api/libraries/:id': ALL,
+  'PATCH /api/libraries/:id': ['admin'],
+  'GET /api/libraries/:id/branches': DIRECTORY,
+  'POST /api/libraries/:id/branches': ['admin'],
+  'GET /api/branches/:id': DIRECTORY,
+  'PATCH /api/branches/:id': ['admin'],
+  'GET /api/libraries/:id/desks': DIRECTORY,
+  'POST /api/libraries/:id/desks': ['admin', 'supervisor'],
+  'GET /api/desks/:id': DIRECTORY,
+  'PATCH /api/desks/:id': ['admin', 'supervisor'],
+  'GET /api/staff': DIRECTORY,
+  'POST /api/staff': ['admin'],
+  'GET /api/staff/:id': DIRECTORY,
+  'PATCH /api/staff/:id': ['admin'],
+};
+
+interface World {
+  libraryId: string;
+  branchId: string;
+  deskId: string;
+  /** A colleague of the caller, the target of staff routes. */
+  colleague: StaffRow;
+}
+
+let serial = 0;
+/** A valid request for each route, so that an allowed caller succeeds and a refusal means the policy. */
+function requestFor(key: string, world: World): { url: string; payload?: Record<string, unknown> } {
+  const n = ++serial;
+  const [, pattern = ''] = key.split(' ');
+  const id =
+    pattern.startsWith('/api/libraries/:id') ? world.libraryId
+    : pattern.startsWith('/api/branches') ? world.branchId
+    : pattern.startsWith('/api/desks') ? world.deskId
+    : world.colleague.id;
+  const url = pattern.replace(':id', id);
+  const bodies: Record<string, Record<string, unknown>> = {
+    'POST /api/auth/login': { email: world.colleague.email, password: TEST_PASSWORD },
+    'POST /api/auth/password-reset/request': { email: world.colleague.email },
+    'POST /api/auth/password-reset/confirm': { token: 'x'.repeat(43), newPassword: 'a long new passphrase' },
+    'POST /api/auth/password': { currentPassword: TEST_PASSWORD, newPassword: `new passphrase ${n}` },
+    'POST /api/libraries': { name: `Library ${n}`, slug: `library-${n}`, timeZone: 'America/Chicago' },
+    'PATCH /api/libraries/:id': { contactPhone: '(412) 555-0100' },
+    'POST /api/libraries/:id/branches': { name: `Branch ${n}` },
+    'PATCH /api/branches/:id': { phone: '(412) 555-0101' },
+    'POST /api/libraries/:id/desks': { name: `Desk ${n}`, slug: `desk-${n}` },
+    'PATCH /api/desks/:id': { description: 'Updated' },
+    'POST /api/staff': { name: `New Person ${n}`, email: `new-${n}@library.test`, role: 'librarian', password: 'a long passphrase!' },
+    'PATCH /api/staff/:id': { languages: ['en', 'es'] },
+  };
+  const payload = bodies[key];
+  return payload ? { url, payload } : { url };
+}
+
+async function call(app: FastifyInstance, key: string, world: World, headers: Record<string, string>) {
+  const [method = 'GET'] = key.split(' ');
+  const { url, payload } = requestFor(key, world);
+  return app.inject({ method: method as 'GET', url, headers, ...(payload ? { payload } : {}) });
+}
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  let routes: string[];
+  const worldOf = new Map<string, World>();
+
+  beforeAll(async () => {
+    t = await buildTestApp('sqlite');
+    routes = t.app.registeredRoutes
+      .filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))
+      .map((r) => `${r.method} ${r.url}`);
+  });
+  afterAll(async () => t.close());
+
+  async function newWorld(): Promise<World> {
+    const db = t.app.deps.db;
+    const library = await buildLibrary(db);
+    return {
+      libraryId: library.id,
+      branchId: (await buildBranch(db, library.id)).id,
+      deskId: (await buildDesk(db, library.id)).id,
+      colleague: await buildStaff(db, { library_id: library.id, role: 'librarian' }),
+    };
+  }
+
+  it('has a declared policy for every API route, and no policy for a route that does not exist', () => {
+    const undeclared = routes.filter((r) => !(r in POLICY));
+    expect(undeclared).toEqual([]);
+    expect(Object.keys(POLICY).filter((k) => !routes.includes(k))).toEqual([]);
+    for (const route of t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))) {
+      expect(route.access, `${route.method} ${route.url}`).toBe(POLICY[`${route.method} ${route.url}`] === 'public' ? 'public' : 'staff');
+    }
+  });
+
+  it('refuses anonymous callers on every staff route with 401', async () => {
+    const world = await newWorld();
+    for (const key of Object.keys(POLICY).filter((k) => POLICY[k] !== 'public')) {
+      const response = await call(t.app, key, world, {});
+      expect(response.statusCode, key).toBe(401);
+      expect(response.json().error.code, key).toBe('unauthenticated');
+    }
+  });
+
+  for (const role of STAFF_ROLES) {
+    it(`lets a ${role} do exactly what the policy allows`, async () => {
+      for (const key of Object.keys(POLICY).filter((k) => POLICY[k] !== 'public')) {
+        const world = worldOf.get(role) ?? (await newWorld());
+        worldOf.set(role, world);
+        // A fresh caller per route: some routes (logout, password change) end the caller's session.
+        const caller = await buildStaff(t.app.deps.db, { library_id: world.libraryId, role });
+        const session = await sessionFor(t.app, caller);
+        const response = await call(t.app, key, world, session.headers);
+        const allowed = (POLICY[key] as readonly StaffRole[]).includes(role);
+        if (allowed) {
+          expect(response.statusCode, `${role} ${key}: ${response.body}`).toBeLessThan(300);
+        } else {
+          expect([403, 404], `${role} ${key}: ${response.body}`).toContain(response.statusCode);
+        }
+      }
+    });
+  }
+
+  it('hides one library from the staff of another: every id-bearing route answers 404', async () => {
+    const home = await newWorld();
+    const other = await newWorld();
+    const admin = await buildStaff(t.app.deps.db, { library_id: home.libraryId, role: 'admin' });
+    const session = await sessionFor(t.app, admin);
+    const idRoutes = Object.keys(POLICY).filter((k) => k.includes(':id') && POLICY[k] !== 'public');
+    expect(idRoutes.length).toBeGreaterThan(8);
+    for (const key of idRoutes) {
+      const response = await call(t.app, key, other, session.headers);
+      expect(response.statusCode, `${key}: ${response.body}`).toBe(404);
+    }
+    const lists = await t.app.inject({ method: 'GET', url: '/api/staff', headers: session.headers });
+    expect(lists.json().items.map((s: { id: string }) => s.id)).not.toContain(other.colleague.id);
+  });
+
+  it('lets a partner read their own account but no one else’s', async () => {
+    const world = await newWorld();
+    const partner = await buildStaff(t.app.deps.db, { library_id: world.libraryId, role: 'partner' });
+    const session = await sessionFor(t.app, partner);
+    const own = await t.app.inject({ method: 'GET', url: `/api/staff/${partner.id}`, headers: session.headers });
+    expect(own.statusCode).toBe(200);
+    const colleague = await t.app.inject({ method: 'GET', url: `/api/staff/${world.colleague.id}`, headers: session.headers });
+    expect(colleague.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { dialectsUnderTest, openTestDatabase, type TestDatabase } from '../../test/databases.ts';
+import { buildLibrary, buildStaff } from '../../test/factories.ts';
+import { isForeignKeyViolation, isUniqueViolation } from './db-errors.ts';
+import { migrateDown, migrateToLatest } from './migrate.ts';
+
+describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(dialect);
+    await migrateToLatest(database);
+  });
+  afterAll(async () => database.destroy());
+
+  it('migrates up idempotently, down to nothing, and up again', async () => {
+    expect(await migrateToLatest(database)).toEqual([]);
+    const down = await openTestDatabase(dialect);
+    try {
+      expect(await migrateToLatest(down)).toEqual(['0001-foundation']);
+      expect(await migrateDown(down)).toEqual(['0001-foundation']);
+      const tables = await down.db.introspection.getTables();
+      const ours = tables.filter((t) => t.schema === down.schema && !t.name.startsWith('kysely_'));
+      expect(ours.map((t) => t.name)).toEqual([]);
+      expect(await migrateToLatest(down)).toEqual(['0001-foundation']);
+    } finally {
+      await down.destroy();
+    }
+  });
+
+  it('reads booleans, JSON and timestamps back as the same JavaScript values', async () => {
+    const staff = await buildStaff(database.db, {
+      is_active: false,
+      languages_json: ['es', 'en'],
+      last_login_at: '2026-03-08T06:59:59.123Z',
+    });
+    const row = await database.db.selectFrom('staff').selectAll().where('id', '=', staff.id).executeTakeFirstOrThrow();
+    expect(row.is_active).toBe(false);
+    expect(row.languages_json).toEqual(['es', 'en']);
+    expect(row.last_login_at).toBe('2026-03-08T06:59:59.123Z');
+    expect(typeof row.created_at).toBe('string');
+
+    const active = await database.db.selectFrom('staff').select('id').where('is_active', '=', false).execute();
+    expect(active.map((r) => r.id)).toContain(staff.id);
+  });
+
+  it('compares timestamps chronologically in SQL', async () => {
+    const library = await buildLibrary(database.db);
+    await buildStaff(database.db, { library_id: library.id, last_login_at: '2026-01-01T09:00:00.000Z' });
+    await buildStaff(database.db, { library_id: library.id, last_login_at: '2026-01-01T11:00:00.000Z' });
+    const later = await database.db
+      .selectFrom('staff')
+      .select('last_login_at')
+      .where('library_id', '=', library.id)
+      .where('last_login_at', '>', '2026-01-01T10:00:00.000Z')
+      .execute();
+    expect(later).toEqual([{ last_login_at: '2026-01-01T11:00:00.000Z' }]);
+  });
+
+  it('counts as numbers on both databases', async () => {
+    const { n } = await database.db
+      .selectFrom('staff')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(typeof n).toBe('number');
+  });
+
+  it('classifies unique and foreign-key violations by driver code', async () => {
+    const staff = await buildStaff(database.db);
+    const duplicate = await buildStaff(database.db, { email: staff.email }).catch((e: unknown) => e);
+    expect(isUniqueViolation(duplicate)).toBe(true);
+    expect(isForeignKeyViolation(duplicate)).toBe(false);
+    const orphan = await buildStaff(database.db, { library_id: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => e);
+    expect(isForeignKeyViolation(orphan)).toBe(true);
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    const library = await buildLibrary(database.db);
+    await expect(
+      database.db.transaction().execute(async (trx) => {
+        await trx.updateTable('libraries').set({ name: 'Renamed' }).where('id', '=', library.id).execute();
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    const row = await database.db.selectFrom('libraries').select('name').where('id', '=', library.id).executeTakeFirstOrThrow();
+    expect(row.name).toBe('Test Library');
+  });
+
+  it('answers ping', async () => {
+    expect(await database.ping()).toBe(true);
+    await sql`select 1`.execute(database.db);
+  });
+});

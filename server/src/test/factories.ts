@@ -1,0 +1,142 @@
+import type { StaffRole } from '@branchline/protocol';
+import type { FastifyInstance } from 'fastify';
+import { hashPassword } from '../modules/accounts/passwords.ts';
+import { CLOSED_HOURS } from '@branchline/protocol';
+import type { Db } from '../platform/db/database.ts';
+import type { BranchRow, DeskRow, LibraryRow, StaffRow } from '../platform/db/schema.ts';
+import { hashToken, newId, newToken } from '../platform/tokens.ts';
+import { csrfTokenFor } from '../modules/accounts/auth.service.ts';
+import { SESSION_COOKIE } from '../platform/http/auth-plugin.ts';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let testPasswordHash: Promise<string> | undefined;
+
+const stamp = () => new Date().toISOString();
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export async function buildLibrary(db: Db, overrides: Partial<LibraryRow> = {}): Promise<LibraryRow> {
+  const id = newId();
+  return db
+    .insertInto('libraries')
+    .values({
+      id,
+      name: 'Test Library',
+      slug: `lib-${unique()}`,
+      time_zone: 'America/New_York',
+      contact_email: '',
+      contact_phone: '',
+      website_url: '',
+      created_at: stamp(),
+      updated_at: stamp(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** A staff member (and their library, when none is given) whose password is TEST_PASSWORD. */
+export async function buildStaff(
+  db: Db,
+  overrides: Partial<StaffRow> & { role?: StaffRole } = {},
+): Promise<StaffRow> {
+  const libraryId = overrides.library_id ?? (await buildLibrary(db)).id;
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  const suffix = unique();
+  return db
+    .insertInto('staff')
+    .values({
+      id: newId(),
+      library_id: libraryId,
+      name: `Staff ${suffix}`,
+      display_name: `Staff ${suffix}`,
+      email: `staff-${suffix}@library.test`,
+      role: 'librarian',
+      languages_json: ['en'],
+      password_hash: await testPasswordHash,
+      is_active: true,
+      last_login_at: null,
+      created_at: stamp(),
+      updated_at: stamp(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function buildBranch(db: Db, libraryId: string, overrides: Partial<BranchRow> = {}): Promise<BranchRow> {
+  return db
+    .insertInto('branches')
+    .values({
+      id: newId(),
+      library_id: libraryId,
+      name: `Branch ${unique()}`,
+      address: '',
+      phone: '',
+      hours_json: CLOSED_HOURS,
+      is_active: true,
+      created_at: stamp(),
+      updated_at: stamp(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function buildDesk(db: Db, libraryId: string, overrides: Partial<DeskRow> = {}): Promise<DeskRow> {
+  return db
+    .insertInto('desks')
+    .values({
+      id: newId(),
+      library_id: libraryId,
+      name: `Desk ${unique()}`,
+      slug: `desk-${unique()}`,
+      description: '',
+      mode: 'claim',
+      hours_json: CLOSED_HOURS,
+      is_active: true,
+      created_at: stamp(),
+      updated_at: stamp(),
+      ...overrides,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export interface SignedIn {
+  cookie: string;
+  csrf: string;
+  /** Headers for app.inject on a state-changing request. */
+  headers: Record<string, string>;
+}
+
+/** Signs a staff member in through the real login route. */
+export async function signIn(app: FastifyInstance, email: string, password = TEST_PASSWORD): Promise<SignedIn> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  const token = response.cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
+  const csrf = (response.json() as { csrfToken: string }).csrfToken;
+  return { cookie: `${SESSION_COOKIE}=${token}`, csrf, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrf } };
+}
+
+/** A session written straight to the database: for suites that need many sessions quickly. */
+export async function sessionFor(app: FastifyInstance, staff: StaffRow): Promise<SignedIn> {
+  const token = newToken();
+  const idHash = hashToken(token);
+  const now = app.deps.clock.now();
+  await app.deps.db
+    .insertInto('staff_sessions')
+    .values({
+      id_hash: idHash,
+      staff_id: staff.id,
+      created_at: now.toISOString(),
+      last_seen_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + 3600_000).toISOString(),
+      ip: '127.0.0.1',
+      user_agent: 'test',
+    })
+    .execute();
+  const csrf = csrfTokenFor(app.deps, idHash);
+  const cookie = `${SESSION_COOKIE}=${token}`;
+  return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
