@@ -11,10 +11,7 @@ export const OpenInterval = z
   .refine((i) => i.opens < i.closes, { message: 'Closing time must be after opening time', path: ['closes'] });
 export type OpenInterval = z.infer<typeof OpenInterval>;
 
-const DayIntervals = z
-  .array(OpenInterval)
-  .max(6)
-  .refine(noOverlap, { message: 'Open intervals overlap' });
+const DayIntervals = z.array(OpenInterval).max(6).refine(noOverlap, { message: 'Open intervals overlap' });
 
 /** Regular weekly hours: a list of intervals per weekday; an empty list means closed. */
 export const WeeklyHours = z.strictObject({

@@ -6,10 +6,7 @@ export const StaffRole = z.enum(STAFF_ROLES);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 /** Passwords: long enough to resist guessing, short enough not to be a denial of service for argon2. */
-export const Password = z
-  .string()
-  .min(12, 'At least 12 characters')
-  .max(256, 'At most 256 characters');
+export const Password = z.string().min(12, 'At least 12 characters').max(256, 'At most 256 characters');
 
 export const Staff = z.object({
   id: Id,

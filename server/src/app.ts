@@ -94,7 +94,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
         if (method === 'HEAD') continue;
-        app.registeredRoutes.push({ method, url: route.url, access: route.config?.access ?? (route.url.startsWith('/api/') ? 'staff' : 'public') });
+        app.registeredRoutes.push({
+          method,
+          url: route.url,
+          access: route.config?.access ?? (route.url.startsWith('/api/') ? 'staff' : 'public'),
+        });
       }
     });
     app.addHook('onClose', async () => {
@@ -165,7 +169,12 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+      paths: [
+        'req.headers.cookie',
+        'req.headers.authorization',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
+      ],
       censor: '[redacted]',
     },
     serializers: {

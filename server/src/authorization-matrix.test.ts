@@ -52,11 +52,13 @@ let serial = 0;
 function requestFor(key: string, world: World): { url: string; payload?: Record<string, unknown> } {
   const n = ++serial;
   const [, pattern = ''] = key.split(' ');
-  const id =
-    pattern.startsWith('/api/libraries/:id') ? world.libraryId
-    : pattern.startsWith('/api/branches') ? world.branchId
-    : pattern.startsWith('/api/desks') ? world.deskId
-    : world.colleague.id;
+  const id = pattern.startsWith('/api/libraries/:id')
+    ? world.libraryId
+    : pattern.startsWith('/api/branches')
+      ? world.branchId
+      : pattern.startsWith('/api/desks')
+        ? world.deskId
+        : world.colleague.id;
   const url = pattern.replace(':id', id);
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /api/auth/login': { email: world.colleague.email, password: TEST_PASSWORD },
@@ -69,7 +71,12 @@ function requestFor(key: string, world: World): { url: string; payload?: Record<
     'PATCH /api/branches/:id': { phone: '(412) 555-0101' },
     'POST /api/libraries/:id/desks': { name: `Desk ${n}`, slug: `desk-${n}` },
     'PATCH /api/desks/:id': { description: 'Updated' },
-    'POST /api/staff': { name: `New Person ${n}`, email: `new-${n}@library.test`, role: 'librarian', password: 'a long passphrase!' },
+    'POST /api/staff': {
+      name: `New Person ${n}`,
+      email: `new-${n}@library.test`,
+      role: 'librarian',
+      password: 'a long passphrase!',
+    },
     'PATCH /api/staff/:id': { languages: ['en', 'es'] },
   };
   const payload = bodies[key];
@@ -110,8 +117,12 @@ describe('authorization matrix', () => {
     const undeclared = routes.filter((r) => !(r in POLICY));
     expect(undeclared).toEqual([]);
     expect(Object.keys(POLICY).filter((k) => !routes.includes(k))).toEqual([]);
-    for (const route of t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'))) {
-      expect(route.access, `${route.method} ${route.url}`).toBe(POLICY[`${route.method} ${route.url}`] === 'public' ? 'public' : 'staff');
+    for (const route of t.app.registeredRoutes.filter(
+      (r) => r.url.startsWith('/api/') && !r.url.startsWith('/api/docs'),
+    )) {
+      expect(route.access, `${route.method} ${route.url}`).toBe(
+        POLICY[`${route.method} ${route.url}`] === 'public' ? 'public' : 'staff',
+      );
     }
   });
 
@@ -164,7 +175,11 @@ describe('authorization matrix', () => {
     const session = await sessionFor(t.app, partner);
     const own = await t.app.inject({ method: 'GET', url: `/api/staff/${partner.id}`, headers: session.headers });
     expect(own.statusCode).toBe(200);
-    const colleague = await t.app.inject({ method: 'GET', url: `/api/staff/${world.colleague.id}`, headers: session.headers });
+    const colleague = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/${world.colleague.id}`,
+      headers: session.headers,
+    });
     expect(colleague.statusCode).toBe(404);
   });
 });

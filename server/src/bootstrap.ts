@@ -40,11 +40,21 @@ export async function bootstrap(deps: Deps): Promise<BootstrapReport> {
   }
   const { adminEmail, adminPassword } = deps.config;
   if (adminEmail && adminPassword) {
-    await createStaff(deps, system, { name: 'Administrator', email: adminEmail, role: 'admin', languages: ['en'], password: adminPassword }, library.id);
+    await createStaff(
+      deps,
+      system,
+      { name: 'Administrator', email: adminEmail, role: 'admin', languages: ['en'], password: adminPassword },
+      library.id,
+    );
     notice.push(`Administrator ${adminEmail} created from BRANCHLINE_ADMIN_EMAIL.`);
   } else if (!wantDemo) {
     const password = crypto.randomBytes(12).toString('base64url');
-    await createStaff(deps, system, { name: 'Administrator', email: 'admin@localhost', role: 'admin', languages: ['en'], password }, library.id);
+    await createStaff(
+      deps,
+      system,
+      { name: 'Administrator', email: 'admin@localhost', role: 'admin', languages: ['en'], password },
+      library.id,
+    );
     notice.push('Administrator created. Sign in at /staff and change this password (it is shown only once):');
     notice.push('  email:    admin@localhost');
     notice.push(`  password: ${password}`);

@@ -28,7 +28,10 @@ Commands:
                                    the person's sessions
 `;
 
-export async function runCli(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
     out(USAGE);
@@ -89,7 +92,10 @@ async function userCreate(deps: Deps, values: Values, out: (line: string) => voi
     email: values.email,
     name: values.name,
     role: values.role,
-    languages: values.languages?.split(',').map((l) => l.trim()).filter(Boolean) ?? ['en'],
+    languages: values.languages
+      ?.split(',')
+      .map((l) => l.trim())
+      .filter(Boolean) ?? ['en'],
     password: values.password ?? generated,
   });
   if (!parsed.success) {

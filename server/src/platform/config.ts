@@ -14,8 +14,18 @@ const ConfigSchema = z.object({
     .default('sqlite:./data/branchline.db'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
-  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(240),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BRANCHLINE_DEMO: flag.optional(),
   BRANCHLINE_ADMIN_EMAIL: z.email().optional(),
@@ -29,7 +39,11 @@ const ConfigSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Branchline <no-reply@localhost>'),
   DATA_DIR: z.string().default('./data'),
   TRUST_PROXY: flag.default(false),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
 });
 
 export type Config = {

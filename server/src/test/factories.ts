@@ -36,10 +36,7 @@ export async function buildLibrary(db: Db, overrides: Partial<LibraryRow> = {}):
 }
 
 /** A staff member (and their library, when none is given) whose password is TEST_PASSWORD. */
-export async function buildStaff(
-  db: Db,
-  overrides: Partial<StaffRow> & { role?: StaffRole } = {},
-): Promise<StaffRow> {
+export async function buildStaff(db: Db, overrides: Partial<StaffRow> & { role?: StaffRole } = {}): Promise<StaffRow> {
   const libraryId = overrides.library_id ?? (await buildLibrary(db)).id;
   testPasswordHash ??= hashPassword(TEST_PASSWORD);
   const suffix = unique();
@@ -116,7 +113,11 @@ export async function signIn(app: FastifyInstance, email: string, password = TES
   if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
   const token = response.cookies.find((c) => c.name === SESSION_COOKIE)?.value ?? '';
   const csrf = (response.json() as { csrfToken: string }).csrfToken;
-  return { cookie: `${SESSION_COOKIE}=${token}`, csrf, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrf } };
+  return {
+    cookie: `${SESSION_COOKIE}=${token}`,
+    csrf,
+    headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-csrf-token': csrf },
+  };
 }
 
 /** A session written straight to the database: for suites that need many sessions quickly. */

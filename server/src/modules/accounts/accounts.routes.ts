@@ -34,8 +34,18 @@ export const accountsRoutes: FastifyPluginAsyncZod<AccountsRoutesOptions> = asyn
   const secureCookie = deps.config.publicUrl.startsWith('https://');
 
   const sessionInfo = (staff: StaffRow, idHash: string, expiresAt: string): SessionInfo => {
-    const actor: Actor = { kind: 'staff', staffId: staff.id, libraryId: staff.library_id, role: presentStaff(staff).role };
-    return { staff: presentStaff(staff), csrfToken: auth.csrfTokenFor(deps, idHash), abilities: abilitiesOf(actor), expiresAt };
+    const actor: Actor = {
+      kind: 'staff',
+      staffId: staff.id,
+      libraryId: staff.library_id,
+      role: presentStaff(staff).role,
+    };
+    return {
+      staff: presentStaff(staff),
+      csrfToken: auth.csrfTokenFor(deps, idHash),
+      abilities: abilitiesOf(actor),
+      expiresAt,
+    };
   };
 
   const requireSession = (request: FastifyRequest): { idHash: string; expiresAt: string } => {
@@ -65,19 +75,21 @@ export const accountsRoutes: FastifyPluginAsyncZod<AccountsRoutesOptions> = asyn
     },
   );
 
-  app.post(
-    '/api/auth/logout',
-    { schema: { tags, summary: 'Sign out of this session' } },
-    async (request, reply) => {
-      await auth.logout(deps, requireSession(request).idHash);
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
-    },
-  );
+  app.post('/api/auth/logout', { schema: { tags, summary: 'Sign out of this session' } }, async (request, reply) => {
+    await auth.logout(deps, requireSession(request).idHash);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
 
   app.get(
     '/api/auth/session',
-    { schema: { tags, summary: 'The signed-in staff member, their abilities and CSRF token', response: { 200: SessionInfo } } },
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in staff member, their abilities and CSRF token',
+        response: { 200: SessionInfo },
+      },
+    },
     async (request) => {
       const session = requireSession(request);
       const staff = request.actor.kind === 'staff' ? await findStaffById(deps.db, request.actor.staffId) : undefined;
@@ -152,5 +164,4 @@ export const accountsRoutes: FastifyPluginAsyncZod<AccountsRoutesOptions> = asyn
     },
     async (request) => staffService.updateStaff(deps, request.actor, request.params.id, request.body),
   );
-
 };

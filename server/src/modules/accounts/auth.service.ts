@@ -130,7 +130,11 @@ export async function changePassword(
  * Emails a single-use link that sets a new password. Answers the same whether or not the
  * address belongs to anyone, so it cannot be used to find out who works here.
  */
-export async function requestPasswordReset(deps: Deps, email: string, purpose: 'reset' | 'welcome' = 'reset'): Promise<void> {
+export async function requestPasswordReset(
+  deps: Deps,
+  email: string,
+  purpose: 'reset' | 'welcome' = 'reset',
+): Promise<void> {
   const staff = await findStaffByEmail(deps.db, email);
   if (!staff || !staff.is_active) return;
   const token = newToken();

@@ -31,10 +31,18 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie?.secure).toBeFalsy();
 
-    const session = await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: `branchline_session=${cookie?.value}` } });
+    const session = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: { cookie: `branchline_session=${cookie?.value}` },
+    });
     expect(session.statusCode).toBe(200);
     expect(session.json().csrfToken).toBe(body.csrfToken);
-    const row = await t.app.deps.db.selectFrom('staff').select('last_login_at').where('id', '=', staff.id).executeTakeFirstOrThrow();
+    const row = await t.app.deps.db
+      .selectFrom('staff')
+      .select('last_login_at')
+      .where('id', '=', staff.id)
+      .executeTakeFirstOrThrow();
     expect(row.last_login_at).toBe(t.clock.now().toISOString());
   });
 
@@ -98,7 +106,8 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
     let last = 200;
     for (let i = 0; i < steps; i++) {
       t.clock.advanceMinutes(t.config.sessionIdleMinutes / 2);
-      last = (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: busy.cookie } })).statusCode;
+      last = (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: busy.cookie } }))
+        .statusCode;
     }
     expect(last).toBe(401);
   });
@@ -106,7 +115,11 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
   it('requires the CSRF token for state changes and signs out', async () => {
     const staff = await buildStaff(t.app.deps.db, { library_id: libraryId });
     const session = await signIn(t.app, staff.email);
-    const noToken = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: session.cookie } });
+    const noToken = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: session.cookie },
+    });
     expect(noToken.statusCode).toBe(403);
     expect(noToken.json().error.code).toBe('csrf_failed');
     const other = await signIn(t.app, staff.email);
@@ -118,8 +131,12 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
     expect(crossed.statusCode).toBe(403);
     const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: session.headers });
     expect(out.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: session.cookie } })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: other.cookie } })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: session.cookie } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: other.cookie } })).statusCode,
+    ).toBe(200);
   });
 
   it('changes the password, ending the other sessions but keeping this one', async () => {
@@ -150,8 +167,13 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
       payload: { currentPassword: TEST_PASSWORD, newPassword: 'a brand new passphrase' },
     });
     expect(ok.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: here.cookie } })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: elsewhere.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: here.cookie } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: elsewhere.cookie } }))
+        .statusCode,
+    ).toBe(401);
     expect((await login(t, staff.email, TEST_PASSWORD, '10.3.0.1')).statusCode).toBe(401);
     expect((await login(t, staff.email, 'a brand new passphrase', '10.3.0.1')).statusCode).toBe(200);
   });
@@ -159,12 +181,20 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
   it('resets a forgotten password by a single-use, expiring emailed link', async () => {
     const staff = await buildStaff(t.app.deps.db, { library_id: libraryId });
     const before = readOutbox(t.outboxDir).length;
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset/request', payload: { email: 'nobody@library.test' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset/request',
+      payload: { email: 'nobody@library.test' },
+    });
     expect(unknown.statusCode).toBe(202);
     expect(readOutbox(t.outboxDir)).toHaveLength(before);
 
     const session = await signIn(t.app, staff.email);
-    const requested = await t.app.inject({ method: 'POST', url: '/api/auth/password-reset/request', payload: { email: staff.email } });
+    const requested = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password-reset/request',
+      payload: { email: staff.email },
+    });
     expect(requested.statusCode).toBe(202);
     const mail = await lastMail(t.outboxDir);
     expect(mail?.to).toBe(staff.email);
@@ -175,7 +205,9 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
     const confirm = (newPassword: string) =>
       t.app.inject({ method: 'POST', url: '/api/auth/password-reset/confirm', payload: { token, newPassword } });
     expect((await confirm('my reset passphrase')).statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: session.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: session.cookie } })).statusCode,
+    ).toBe(401);
     expect((await login(t, staff.email, 'my reset passphrase', '10.4.0.1')).statusCode).toBe(200);
     const reused = await confirm('another passphrase!');
     expect(reused.statusCode).toBe(400);
@@ -206,8 +238,14 @@ describe.each(dialectsUnderTest())('staff authentication on %s', (dialect) => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().isActive).toBe(false);
-    expect((await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: theirs.cookie } })).statusCode).toBe(401);
-    const rows = await t.app.deps.db.selectFrom('staff_sessions').select('id_hash').where('staff_id', '=', librarian.id).execute();
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/auth/session', headers: { cookie: theirs.cookie } })).statusCode,
+    ).toBe(401);
+    const rows = await t.app.deps.db
+      .selectFrom('staff_sessions')
+      .select('id_hash')
+      .where('staff_id', '=', librarian.id)
+      .execute();
     expect(rows).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ export async function insertResetToken(
   db: Db,
   row: { token_hash: string; staff_id: string; created_at: string; expires_at: string },
 ): Promise<void> {
-  await db.insertInto('password_reset_tokens').values({ ...row, used_at: null }).execute();
+  await db
+    .insertInto('password_reset_tokens')
+    .values({ ...row, used_at: null })
+    .execute();
 }
 
 /** Marks the token used if it is unused and unexpired; answers its staff id, or undefined. */

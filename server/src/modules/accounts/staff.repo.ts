@@ -21,7 +21,10 @@ export async function listStaffOfLibrary(db: Db, libraryId: string): Promise<Sta
 }
 
 export async function countStaff(db: Db): Promise<number> {
-  const row = await db.selectFrom('staff').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('staff')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

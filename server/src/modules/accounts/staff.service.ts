@@ -10,13 +10,7 @@ import { requestPasswordReset } from './auth.service.ts';
 import { hashPassword } from './passwords.ts';
 import { deleteSessionsOfStaff } from './sessions.repo.ts';
 import { presentStaff } from './staff.presenter.ts';
-import {
-  countActiveAdmins,
-  findStaffById,
-  insertStaff,
-  listStaffOfLibrary,
-  updateStaffRow,
-} from './staff.repo.ts';
+import { countActiveAdmins, findStaffById, insertStaff, listStaffOfLibrary, updateStaffRow } from './staff.repo.ts';
 
 export async function listStaff(deps: Deps, actor: Actor): Promise<Staff[]> {
   authorizeOnStaff(actor, 'staff.read');
@@ -36,12 +30,7 @@ export async function getStaff(deps: Deps, actor: Actor, id: string): Promise<St
  * Adds a staff member to the actor's library (or `libraryId` for the system actor). Without a
  * password they are emailed a link to choose one.
  */
-export async function createStaff(
-  deps: Deps,
-  actor: Actor,
-  body: CreateStaffBody,
-  libraryId?: string,
-): Promise<Staff> {
+export async function createStaff(deps: Deps, actor: Actor, body: CreateStaffBody, libraryId?: string): Promise<Staff> {
   authorizeOnStaff(actor, 'staff.create');
   const targetLibrary = actor.kind === 'staff' ? actor.libraryId : libraryId;
   if (targetLibrary === undefined) throw new Error('createStaff by the system needs a libraryId');
@@ -80,7 +69,9 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, body: Up
   if (!existing) throw errors.notFound('staff member');
   authorizeOnStaff(actor, 'staff.update', existing);
   const losesAdmin =
-    existing.role === 'admin' && existing.is_active && (body.isActive === false || (body.role !== undefined && body.role !== 'admin'));
+    existing.role === 'admin' &&
+    existing.is_active &&
+    (body.isActive === false || (body.role !== undefined && body.role !== 'admin'));
   if (losesAdmin && (await countActiveAdmins(deps.db, existing.library_id)) <= 1) {
     throw errors.conflict('A library must keep at least one active administrator.', [
       { path: body.isActive === false ? 'isActive' : 'role', message: 'This is the last active administrator' },

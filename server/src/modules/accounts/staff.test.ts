@@ -33,7 +33,13 @@ describe.each(dialectsUnderTest())('staff management on %s', (dialect) => {
     });
     expect(response.statusCode).toBe(201);
     const staff = Staff.parse(response.json());
-    expect(staff).toMatchObject({ email: 'rosa.diaz@library.test', role: 'librarian', languages: ['es', 'en'], isActive: true, libraryId });
+    expect(staff).toMatchObject({
+      email: 'rosa.diaz@library.test',
+      role: 'librarian',
+      languages: ['es', 'en'],
+      isActive: true,
+      libraryId,
+    });
     expect(response.body).not.toContain('hash');
     await expect(signIn(t.app, 'rosa.diaz@library.test', 'a long passphrase!')).resolves.toBeDefined();
     const audit = await t.app.deps.db.selectFrom('audit_log').selectAll().where('subject_id', '=', staff.id).execute();
@@ -59,7 +65,12 @@ describe.each(dialectsUnderTest())('staff management on %s', (dialect) => {
   it('refuses a duplicate email with 409 naming the field, whatever its case', async () => {
     await create({ name: 'First', email: 'twin@library.test', role: 'librarian', password: 'a long passphrase!' });
     const before = await t.app.deps.db.selectFrom('staff').select('id').execute();
-    const response = await create({ name: 'Second', email: 'TWIN@library.test', role: 'librarian', password: 'a long passphrase!' });
+    const response = await create({
+      name: 'Second',
+      email: 'TWIN@library.test',
+      role: 'librarian',
+      password: 'a long passphrase!',
+    });
     expect(response.statusCode).toBe(409);
     expect(response.json().error).toMatchObject({ code: 'conflict', details: [{ path: 'email' }] });
     expect(await t.app.deps.db.selectFrom('staff').select('id').execute()).toHaveLength(before.length);
@@ -67,7 +78,13 @@ describe.each(dialectsUnderTest())('staff management on %s', (dialect) => {
 
   it('rejects invalid fields with their paths and changes nothing', async () => {
     const before = await t.app.deps.db.selectFrom('staff').select('id').execute();
-    const response = await create({ name: '', email: 'not-an-email', role: 'wizard', languages: ['english!!'], password: 'short' });
+    const response = await create({
+      name: '',
+      email: 'not-an-email',
+      role: 'wizard',
+      languages: ['english!!'],
+      password: 'short',
+    });
     expect(response.statusCode).toBe(400);
     const paths = (response.json().error.details as Array<{ path: string }>).map((d) => d.path).sort();
     expect(paths).toEqual(['email', 'languages.0', 'name', 'password', 'role']);
@@ -76,7 +93,12 @@ describe.each(dialectsUnderTest())('staff management on %s', (dialect) => {
 
   it('stores hostile names verbatim as text', async () => {
     const name = '<img src=x onerror=alert(1)> "Bobby" Tables';
-    const response = await create({ name, email: 'bobby@library.test', role: 'librarian', password: 'a long passphrase!' });
+    const response = await create({
+      name,
+      email: 'bobby@library.test',
+      role: 'librarian',
+      password: 'a long passphrase!',
+    });
     expect(response.statusCode).toBe(201);
     expect(response.json().name).toBe(name);
     const read = await t.app.inject({ method: 'GET', url: `/api/staff/${response.json().id}`, headers: admin.headers });
@@ -89,12 +111,22 @@ describe.each(dialectsUnderTest())('staff management on %s', (dialect) => {
     const only = await buildStaff(t.app.deps.db, { library_id: library.id, role: 'admin' });
     const session = await signIn(t.app, only.email);
     for (const payload of [{ isActive: false }, { role: 'librarian' }]) {
-      const response = await t.app.inject({ method: 'PATCH', url: `/api/staff/${only.id}`, headers: session.headers, payload });
+      const response = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/staff/${only.id}`,
+        headers: session.headers,
+        payload,
+      });
       expect(response.statusCode).toBe(409);
       expect(response.json().error.message).toBe('A library must keep at least one active administrator.');
     }
     const second = await buildStaff(t.app.deps.db, { library_id: library.id, role: 'admin' });
-    const demoted = await t.app.inject({ method: 'PATCH', url: `/api/staff/${second.id}`, headers: session.headers, payload: { role: 'supervisor' } });
+    const demoted = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/staff/${second.id}`,
+      headers: session.headers,
+      payload: { role: 'supervisor' },
+    });
     expect(demoted.statusCode).toBe(200);
     expect(demoted.json().role).toBe('supervisor');
   });

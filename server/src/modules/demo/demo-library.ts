@@ -3,7 +3,12 @@ import type { CreateBranchBody, CreateDeskBody, CreateStaffBody, Hours, WeeklyHo
 export const DEMO_PASSWORD = 'branchline-demo';
 
 const day = (opens: string, closes: string) => [{ opens, closes }];
-const weekdays = (opens: string, closes: string, saturday: [string, string] | null, sunday: [string, string] | null): WeeklyHours => ({
+const weekdays = (
+  opens: string,
+  closes: string,
+  saturday: [string, string] | null,
+  sunday: [string, string] | null,
+): WeeklyHours => ({
   mon: day(opens, closes),
   tue: day(opens, closes),
   wed: day(opens, closes),
@@ -102,11 +107,47 @@ type DemoStaff = Omit<CreateStaffBody, 'password'>;
 
 export const DEMO_STAFF: DemoStaff[] = [
   { name: 'Dana Whitfield', displayName: 'Dana', email: 'dana@threerivers.example', role: 'admin', languages: ['en'] },
-  { name: 'Marcus Lee', displayName: 'Marcus', email: 'marcus@threerivers.example', role: 'supervisor', languages: ['en'] },
-  { name: 'Sofía Hernández', displayName: 'Sofía', email: 'sofia@threerivers.example', role: 'librarian', languages: ['es', 'en'] },
-  { name: 'Priya Raman', displayName: 'Priya', email: 'priya@threerivers.example', role: 'librarian', languages: ['en', 'ta'] },
-  { name: 'Jamal Carter', displayName: 'Jamal', email: 'jamal@threerivers.example', role: 'librarian', languages: ['en'] },
-  { name: 'Grace Kim', displayName: 'Grace', email: 'grace@threerivers.example', role: 'librarian', languages: ['en', 'ko'] },
+  {
+    name: 'Marcus Lee',
+    displayName: 'Marcus',
+    email: 'marcus@threerivers.example',
+    role: 'supervisor',
+    languages: ['en'],
+  },
+  {
+    name: 'Sofía Hernández',
+    displayName: 'Sofía',
+    email: 'sofia@threerivers.example',
+    role: 'librarian',
+    languages: ['es', 'en'],
+  },
+  {
+    name: 'Priya Raman',
+    displayName: 'Priya',
+    email: 'priya@threerivers.example',
+    role: 'librarian',
+    languages: ['en', 'ta'],
+  },
+  {
+    name: 'Jamal Carter',
+    displayName: 'Jamal',
+    email: 'jamal@threerivers.example',
+    role: 'librarian',
+    languages: ['en'],
+  },
+  {
+    name: 'Grace Kim',
+    displayName: 'Grace',
+    email: 'grace@threerivers.example',
+    role: 'librarian',
+    languages: ['en', 'ko'],
+  },
   { name: "Tom O'Brien", displayName: 'Tom', email: 'tom@threerivers.example', role: 'librarian', languages: ['en'] },
-  { name: 'Erin Walsh', displayName: 'Erin (Accessible Media Partners)', email: 'erin@accessible-media.example', role: 'partner', languages: ['en'] },
+  {
+    name: 'Erin Walsh',
+    displayName: 'Erin (Accessible Media Partners)',
+    email: 'erin@accessible-media.example',
+    role: 'partner',
+    languages: ['en'],
+  },
 ];

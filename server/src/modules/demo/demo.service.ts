@@ -11,7 +11,9 @@ export interface DemoLogin {
 }
 
 /** Seeds a realistic library system so a newcomer sees a living product. */
-export async function seedDemoLibrary(deps: Deps): Promise<{ libraryId: string; logins: DemoLogin[]; password: string }> {
+export async function seedDemoLibrary(
+  deps: Deps,
+): Promise<{ libraryId: string; logins: DemoLogin[]; password: string }> {
   const library = await createLibrary(deps, system, DEMO_LIBRARY);
   for (const branch of DEMO_BRANCHES) await createBranch(deps, system, library.id, branch);
   for (const desk of DEMO_DESKS) await createDesk(deps, system, library.id, desk);

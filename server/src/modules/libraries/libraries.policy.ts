@@ -37,7 +37,12 @@ export function canOnLibrary(actor: Actor, action: LibraryAction, libraryId?: st
 }
 
 /** Throws: unauthenticated for anonymous, not-found for another library's records, forbidden otherwise. */
-export function authorizeOnLibrary(actor: Actor, action: LibraryAction, libraryId: string | undefined, what: string): void {
+export function authorizeOnLibrary(
+  actor: Actor,
+  action: LibraryAction,
+  libraryId: string | undefined,
+  what: string,
+): void {
   if (actor.kind === 'anonymous') throw errors.unauthenticated();
   if (actor.kind === 'staff' && libraryId !== undefined && libraryId !== actor.libraryId) throw errors.notFound(what);
   if (!canOnLibrary(actor, action, libraryId)) throw errors.forbidden();

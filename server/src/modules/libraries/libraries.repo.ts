@@ -31,7 +31,9 @@ export function listLibraries(db: Db, onlyId?: string) {
 }
 
 export function insertLibrary(db: Db, row: Insertable<LibrariesTable>) {
-  return withUniqueSlug('library', () => db.insertInto('libraries').values(row).returningAll().executeTakeFirstOrThrow());
+  return withUniqueSlug('library', () =>
+    db.insertInto('libraries').values(row).returningAll().executeTakeFirstOrThrow(),
+  );
 }
 
 export function updateLibraryRow(db: Db, id: string, changes: Updateable<LibrariesTable>) {

@@ -35,7 +35,13 @@ export const librariesRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
   app.patch(
     '/api/libraries/:id',
     {
-      schema: { tags: libraryTags, summary: 'Edit a library', params: IdParams, body: UpdateLibraryBody, response: { 200: Library } },
+      schema: {
+        tags: libraryTags,
+        summary: 'Edit a library',
+        params: IdParams,
+        body: UpdateLibraryBody,
+        response: { 200: Library },
+      },
     },
     async (request) => service.updateLibrary(deps, request.actor, request.params.id, request.body),
   );
@@ -43,13 +49,26 @@ export const librariesRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
   const branchTags = ['Branches'];
   app.get(
     '/api/libraries/:id/branches',
-    { schema: { tags: branchTags, summary: 'Branches of a library', params: IdParams, response: { 200: listOf(Branch) } } },
+    {
+      schema: {
+        tags: branchTags,
+        summary: 'Branches of a library',
+        params: IdParams,
+        response: { 200: listOf(Branch) },
+      },
+    },
     async (request) => ({ items: await service.listBranches(deps, request.actor, request.params.id) }),
   );
   app.post(
     '/api/libraries/:id/branches',
     {
-      schema: { tags: branchTags, summary: 'Add a branch', params: IdParams, body: CreateBranchBody, response: { 201: Branch } },
+      schema: {
+        tags: branchTags,
+        summary: 'Add a branch',
+        params: IdParams,
+        body: CreateBranchBody,
+        response: { 201: Branch },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await service.createBranch(deps, request.actor, request.params.id, request.body)),
@@ -81,7 +100,15 @@ export const librariesRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
   );
   app.post(
     '/api/libraries/:id/desks',
-    { schema: { tags: deskTags, summary: 'Add a desk', params: IdParams, body: CreateDeskBody, response: { 201: Desk } } },
+    {
+      schema: {
+        tags: deskTags,
+        summary: 'Add a desk',
+        params: IdParams,
+        body: CreateDeskBody,
+        response: { 201: Desk },
+      },
+    },
     async (request, reply) =>
       reply.status(201).send(await service.createDesk(deps, request.actor, request.params.id, request.body)),
   );

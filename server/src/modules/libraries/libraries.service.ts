@@ -92,7 +92,12 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
   return presentLibrary(row);
 }
 
-async function requireLibrary(deps: Deps, actor: Actor, libraryId: string, action: 'branch.read' | 'desk.read' | 'branch.create' | 'desk.create') {
+async function requireLibrary(
+  deps: Deps,
+  actor: Actor,
+  libraryId: string,
+  action: 'branch.read' | 'desk.read' | 'branch.create' | 'desk.create',
+) {
   const library = await repo.findLibraryById(deps.db, libraryId);
   if (!library) throw errors.notFound('library');
   authorizeOnLibrary(actor, action, library.id, 'library');
@@ -111,7 +116,12 @@ export async function getBranch(deps: Deps, actor: Actor, id: string): Promise<B
   return presentBranch(row);
 }
 
-export async function createBranch(deps: Deps, actor: Actor, libraryId: string, body: CreateBranchBody): Promise<Branch> {
+export async function createBranch(
+  deps: Deps,
+  actor: Actor,
+  libraryId: string,
+  body: CreateBranchBody,
+): Promise<Branch> {
   await requireLibrary(deps, actor, libraryId, 'branch.create');
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {

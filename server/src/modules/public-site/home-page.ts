@@ -14,11 +14,21 @@ export interface HomePageData {
 export function renderHomePage({ library, branches, now, locale }: HomePageData): string {
   const t = MESSAGES[locale];
   if (!library) {
-    return renderPage({ locale, title: 'Branchline', libraryName: 'Branchline', path: '/', body: html`<h1>${t.notSetUp}</h1>` });
+    return renderPage({
+      locale,
+      title: 'Branchline',
+      libraryName: 'Branchline',
+      path: '/',
+      body: html`<h1>${t.notSetUp}</h1>`,
+    });
   }
   const contacts: SafeHtml[] = [];
   if (library.contactPhone) {
-    contacts.push(html`<li>${t.callUs}: <a href="tel:${library.contactPhone.replace(/[^0-9+]/g, '')}">${library.contactPhone}</a></li>`);
+    contacts.push(
+      html`<li>
+        ${t.callUs}: <a href="tel:${library.contactPhone.replace(/[^0-9+]/g, '')}">${library.contactPhone}</a>
+      </li>`,
+    );
   }
   if (library.contactEmail) {
     contacts.push(html`<li>${t.emailUs}: <a href="mailto:${library.contactEmail}">${library.contactEmail}</a></li>`);
@@ -27,16 +37,36 @@ export function renderHomePage({ library, branches, now, locale }: HomePageData)
     contacts.push(html`<li><a href="${library.websiteUrl}">${t.visitWebsite}</a></li>`);
   }
   const active = branches.filter((b) => b.isActive);
-  const body = html`
-<h1>${t.heroTitle(library.name)}</h1>
-<p class="lead">${t.heroLead}</p>
-${contacts.length > 0 ? html`<section aria-labelledby="reach"><h2 id="reach">${t.howToReach}</h2><ul class="contact">${contacts}</ul></section>` : ''}
-<section aria-labelledby="help"><h2 id="help">${t.helpWith}</h2><ul>${t.helpTopics.map((topic) => html`<li>${topic}</li>`)}</ul></section>
-<section aria-labelledby="locations"><h2 id="locations">${t.locations}</h2>
-${active.length === 0 ? html`<p>${t.noLocations}</p>` : active.map((b) => branchCard(b, library.timeZone, now, locale))}
-</section>
-<p class="muted">${t.privacy}</p>`;
-  return renderPage({ locale, title: `${library.name} — ${t.virtualBranch}`, libraryName: library.name, path: '/', body });
+  const body = html` <h1>${t.heroTitle(library.name)}</h1>
+    <p class="lead">${t.heroLead}</p>
+    ${
+      contacts.length > 0
+        ? html`<section aria-labelledby="reach">
+            <h2 id="reach">${t.howToReach}</h2>
+            <ul class="contact">
+              ${contacts}
+            </ul>
+          </section>`
+        : ''
+    }
+    <section aria-labelledby="help">
+      <h2 id="help">${t.helpWith}</h2>
+      <ul>
+        ${t.helpTopics.map((topic) => html`<li>${topic}</li>`)}
+      </ul>
+    </section>
+    <section aria-labelledby="locations">
+      <h2 id="locations">${t.locations}</h2>
+      ${active.length === 0 ? html`<p>${t.noLocations}</p>` : active.map((b) => branchCard(b, library.timeZone, now, locale))}
+    </section>
+    <p class="muted">${t.privacy}</p>`;
+  return renderPage({
+    locale,
+    title: `${library.name} — ${t.virtualBranch}`,
+    libraryName: library.name,
+    path: '/',
+    body,
+  });
 }
 
 function branchCard(branch: Branch, timeZone: string, now: Date, locale: Locale): SafeHtml {
@@ -45,9 +75,9 @@ function branchCard(branch: Branch, timeZone: string, now: Date, locale: Locale)
   const times = today.intervals.map((i) => `${formatClock(i.opens, locale)} – ${formatClock(i.closes, locale)}`);
   const hoursText = times.length === 0 ? t.closedToday : `${t.openToday}: ${times.join(` ${t.and} `)}`;
   return html`<article class="card">
-<h3>${branch.name}</h3>
-${branch.address ? html`<p>${branch.address}</p>` : ''}
-${branch.phone ? html`<p><a href="tel:${branch.phone.replace(/[^0-9+]/g, '')}">${branch.phone}</a></p>` : ''}
-<p aria-label="${t.hoursTodayLabel(branch.name)}">${hoursText}${today.note ? html` (${today.note})` : ''}</p>
-</article>`;
+    <h3>${branch.name}</h3>
+    ${branch.address ? html`<p>${branch.address}</p>` : ''}
+    ${branch.phone ? html`<p><a href="tel:${branch.phone.replace(/[^0-9+]/g, '')}">${branch.phone}</a></p>` : ''}
+    <p aria-label="${t.hoursTodayLabel(branch.name)}">${hoursText}${today.note ? html` (${today.note})` : ''}</p>
+  </article>`;
 }

@@ -18,26 +18,28 @@ export function renderPage(frame: PageFrame): string {
   const t = MESSAGES[frame.locale];
   const other: Locale = frame.locale === 'en' ? 'es' : 'en';
   return `<!doctype html>${html`<html lang="${frame.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title}</title>
-<style>${STYLES}</style>
-</head>
-<body>
-<a class="skip" href="#main">${t.skipToContent}</a>
-<header class="site">
-  <div class="wrap bar">
-    <p class="brand"><a href="/?lang=${frame.locale}">${frame.libraryName}</a> <span class="tag">${t.virtualBranch}</span></p>
-    <a class="lang" href="${frame.path}?lang=${other}" hreflang="${other}" lang="${other}">${t.switchTo}</a>
-  </div>
-</header>
-<main id="main" class="wrap" tabindex="-1">
-${frame.body}
-</main>
-<footer class="wrap site-footer"><a href="/staff">${t.staffSignIn}</a></footer>
-</body>
-</html>`}`;
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <title>${frame.title}</title>
+      <style>
+        ${STYLES}
+      </style>
+    </head>
+    <body>
+      <a class="skip" href="#main">${t.skipToContent}</a>
+      <header class="site">
+        <div class="wrap bar">
+          <p class="brand">
+            <a href="/?lang=${frame.locale}">${frame.libraryName}</a> <span class="tag">${t.virtualBranch}</span>
+          </p>
+          <a class="lang" href="${frame.path}?lang=${other}" hreflang="${other}" lang="${other}">${t.switchTo}</a>
+        </div>
+      </header>
+      <main id="main" class="wrap" tabindex="-1">${frame.body}</main>
+      <footer class="wrap site-footer"><a href="/staff">${t.staffSignIn}</a></footer>
+    </body>
+  </html>`}`;
 }
 
 const STYLES = `

@@ -71,7 +71,9 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
     const duplicate = await buildStaff(database.db, { email: staff.email }).catch((e: unknown) => e);
     expect(isUniqueViolation(duplicate)).toBe(true);
     expect(isForeignKeyViolation(duplicate)).toBe(false);
-    const orphan = await buildStaff(database.db, { library_id: '00000000-0000-4000-8000-000000000000' }).catch((e: unknown) => e);
+    const orphan = await buildStaff(database.db, { library_id: '00000000-0000-4000-8000-000000000000' }).catch(
+      (e: unknown) => e,
+    );
     expect(isForeignKeyViolation(orphan)).toBe(true);
   });
 
@@ -83,7 +85,11 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         throw new Error('abort');
       }),
     ).rejects.toThrow('abort');
-    const row = await database.db.selectFrom('libraries').select('name').where('id', '=', library.id).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('libraries')
+      .select('name')
+      .where('id', '=', library.id)
+      .executeTakeFirstOrThrow();
     expect(row.name).toBe('Test Library');
   });
 

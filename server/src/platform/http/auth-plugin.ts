@@ -57,7 +57,10 @@ export const authPlugin = fp<{ sessions: SessionResolver; deps: Deps }>(
       if (request.session !== undefined && !SAFE_METHODS.has(request.method)) {
         const presented = request.headers[CSRF_HEADER];
         if (!sessions.isValidCsrf(request.session.idHash, typeof presented === 'string' ? presented : undefined)) {
-          throw new AppError('csrf_failed', 'This request is missing its security token. Reload the page and try again.');
+          throw new AppError(
+            'csrf_failed',
+            'This request is missing its security token. Reload the page and try again.',
+          );
         }
       }
     });

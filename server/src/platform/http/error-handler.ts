@@ -35,7 +35,11 @@ export function toAppError(error: FastifyError): AppError | undefined {
 
 export function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   const body: ErrorBody = {
-    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+    },
   };
   return reply.status(error.status).type('application/json; charset=utf-8').send(body);
 }

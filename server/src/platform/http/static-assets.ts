@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface StaticOptions {
@@ -26,11 +26,14 @@ export const staticAssetsPlugin = fp<StaticOptions>(
         cacheControl: false,
         setHeaders(reply, filePath) {
           // Vite fingerprints assets; index.html must be revalidated so deploys take effect.
-          reply.header('cache-control', filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+          reply.header(
+            'cache-control',
+            filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          );
         },
       });
     }
-    const sendDashboard = async (_request: unknown, reply: import('fastify').FastifyReply) => {
+    const sendDashboard = async (_request: unknown, reply: FastifyReply) => {
       if (!hasWeb) {
         return reply
           .status(503)
