@@ -30,7 +30,15 @@ export const Name = z
   .max(120, 'At most 120 characters')
   .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters');
 
-export const Email = z.string().trim().toLowerCase().max(254).pipe(z.email('Not a valid email address'));
+const LOCALHOST_EMAIL = /^[a-z0-9._%+-]+@localhost$/;
+
+/** An email address; `name@localhost` is accepted too, for the first administrator of a fresh install. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .refine((v) => LOCALHOST_EMAIL.test(v) || z.email().safeParse(v).success, 'Not a valid email address');
 
 export const Phone = z
   .string()

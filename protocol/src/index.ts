@@ -4,3 +4,5 @@ export * from './hours.ts';
 export * from './libraries.ts';
 export * from './staff.ts';
 export * from './auth.ts';
+export * from './conversations.ts';
+export * from './chat.ts';

@@ -13,10 +13,20 @@ export const Library = z.object({
   contactEmail: z.string(),
   contactPhone: z.string(),
   websiteUrl: z.string(),
+  /** Web origins allowed to embed the chat widget, e.g. https://www.library.example */
+  allowedOrigins: z.array(z.string()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type Library = z.infer<typeof Library>;
+
+/** A web origin: scheme, host and optional port, nothing else. */
+export const WebOrigin = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i, 'An origin such as https://www.library.example (no path)')
+  .transform((o) => o.toLowerCase());
 
 export const CreateLibraryBody = z.strictObject({
   name: Name,
@@ -25,10 +35,20 @@ export const CreateLibraryBody = z.strictObject({
   contactEmail: optional(Email),
   contactPhone: optional(Phone),
   websiteUrl: optional(Url),
+  allowedOrigins: z.array(WebOrigin).max(50).default([]),
 });
 export type CreateLibraryBody = z.infer<typeof CreateLibraryBody>;
 
-export const UpdateLibraryBody = CreateLibraryBody.partial();
+/** A PATCH names only what changes: no defaults here, or unnamed fields would be reset. */
+export const UpdateLibraryBody = z.strictObject({
+  name: Name.optional(),
+  slug: Slug.optional(),
+  timeZone: TimeZone.optional(),
+  contactEmail: z.union([Email, z.literal('')]).optional(),
+  contactPhone: z.union([Phone, z.literal('')]).optional(),
+  websiteUrl: z.union([Url, z.literal('')]).optional(),
+  allowedOrigins: z.array(WebOrigin).max(50).optional(),
+});
 export type UpdateLibraryBody = z.infer<typeof UpdateLibraryBody>;
 
 export const Branch = z.object({
@@ -56,7 +76,7 @@ export type CreateBranchBody = z.infer<typeof CreateBranchBody>;
 export const UpdateBranchBody = z.strictObject({
   name: Name.optional(),
   address: z.string().trim().max(500).optional(),
-  phone: optional(Phone).optional(),
+  phone: z.union([Phone, z.literal('')]).optional(),
   hours: Hours.optional(),
   isActive: z.boolean().optional(),
 });
@@ -74,6 +94,10 @@ export const Desk = z.object({
   description: z.string(),
   mode: DeskMode,
   hours: Hours,
+  /** A chat waiting longer than this is highlighted to every online staff member. */
+  waitThresholdSeconds: z.number().int(),
+  /** Assign mode: how long an offer rings before it goes to the next person. */
+  ringTimeoutSeconds: z.number().int(),
   isActive: z.boolean(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -86,6 +110,8 @@ export const CreateDeskBody = z.strictObject({
   description: z.string().trim().max(1000).default(''),
   mode: DeskMode.default('claim'),
   hours: Hours.optional(),
+  waitThresholdSeconds: z.number().int().min(10).max(3600).default(90),
+  ringTimeoutSeconds: z.number().int().min(5).max(300).default(30),
   isActive: z.boolean().default(true),
 });
 export type CreateDeskBody = z.infer<typeof CreateDeskBody>;
@@ -96,6 +122,8 @@ export const UpdateDeskBody = z.strictObject({
   description: z.string().trim().max(1000).optional(),
   mode: DeskMode.optional(),
   hours: Hours.optional(),
+  waitThresholdSeconds: z.number().int().min(10).max(3600).optional(),
+  ringTimeoutSeconds: z.number().int().min(5).max(300).optional(),
   isActive: z.boolean().optional(),
 });
 export type UpdateDeskBody = z.infer<typeof UpdateDeskBody>;

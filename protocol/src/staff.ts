@@ -16,6 +16,8 @@ export const Staff = z.object({
   email: z.string(),
   role: StaffRole,
   languages: z.array(z.string()),
+  /** Most chats this person is offered at once. */
+  maxConcurrentChats: z.number().int(),
   isActive: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: Timestamp,
@@ -34,6 +36,7 @@ export const CreateStaffBody = z.strictObject({
   email: Email,
   role: StaffRole,
   languages: Languages.default(['en']),
+  maxConcurrentChats: z.number().int().min(1).max(10).default(3),
   /** When omitted, the new staff member is emailed a link to set their own password. */
   password: Password.optional(),
 });
@@ -45,6 +48,7 @@ export const UpdateStaffBody = z.strictObject({
   email: Email.optional(),
   role: StaffRole.optional(),
   languages: Languages.optional(),
+  maxConcurrentChats: z.number().int().min(1).max(10).optional(),
   isActive: z.boolean().optional(),
 });
 export type UpdateStaffBody = z.infer<typeof UpdateStaffBody>;

@@ -1,11 +1,13 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Ability } from '@branchline/protocol';
 import { AppError } from './platform/errors.ts';
 import type { Actor } from './platform/actor.ts';
+import { createLocalBus, createRedisBus, type Bus } from './platform/bus.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -26,6 +28,10 @@ import * as auth from './modules/accounts/auth.service.ts';
 import { libraryAbilities } from './modules/libraries/libraries.policy.ts';
 import { librariesRoutes } from './modules/libraries/libraries.routes.ts';
 import { publicSiteRoutes } from './modules/public-site/public-site.routes.ts';
+import { chatRoutes } from './modules/chat/chat.routes.ts';
+import { createOriginCheck } from './modules/chat/origins.ts';
+import { staffChatRoutes } from './modules/chat/staff-chat.routes.ts';
+import { sweep } from './modules/routing/routing.service.ts';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -34,6 +40,10 @@ export interface BuildOptions {
   database?: DatabaseHandle;
   /** Run migrations before serving (default true). */
   migrate?: boolean;
+  /** The event bus; by default Redis when REDIS_URL is set, else in-process. */
+  bus?: Bus;
+  /** How often routing's clockwork runs (ring timeouts, abandonment); 0 turns it off (tests sweep by hand). */
+  sweepIntervalMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -79,12 +89,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         : createOutboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, (file) =>
             app.log.info({ file }, 'mail written to the outbox folder (no SMTP_URL set)'),
           ));
+    const bus = options.bus ?? (config.redisUrl ? createRedisBus(config.redisUrl) : createLocalBus());
     const deps: Deps = {
       db: database.db,
       dialect: database.dialect,
       config,
       clock: options.clock ?? systemClock,
       mailer,
+      bus,
       log: app.log,
       secret,
     };
@@ -101,7 +113,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         });
       }
     });
+    const sweepEvery = options.sweepIntervalMs ?? 1000;
+    let sweeping = false;
+    const ticker =
+      sweepEvery > 0
+        ? setInterval(() => {
+            if (sweeping) return;
+            sweeping = true;
+            sweep(deps)
+              .catch((error: unknown) => app.log.error({ err: error }, 'routing sweep failed'))
+              .finally(() => (sweeping = false));
+          }, sweepEvery)
+        : undefined;
+    ticker?.unref();
     app.addHook('onClose', async () => {
+      if (ticker) clearInterval(ticker);
+      if (!options.bus) await bus.close();
       await mailer.close();
       if (!options.database) await database.close();
     });
@@ -109,6 +136,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       reply.header('x-request-id', request.id);
     });
 
+    // JSON only: a text/plain body must be refused (415), not read as a string.
+    app.removeContentTypeParser('text/plain');
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     registerErrorHandling(app);
@@ -132,6 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       hsts: config.publicUrl.startsWith('https://'),
     });
     await app.register(cookie);
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
     await app.register(rateLimit, {
       global: true,
       max: 600,
@@ -154,6 +184,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(healthRoutes, { ping: database.ping });
     await app.register(accountsRoutes, { deps, abilitiesOf });
     await app.register(librariesRoutes, { deps });
+    await app.register(chatRoutes, { deps, origins: createOriginCheck(deps) });
+    await app.register(staffChatRoutes, { deps });
     await app.register(publicSiteRoutes, { deps });
     await app.register(staticAssetsPlugin, { webDistDir: config.webDistDir, widgetDistDir: config.widgetDistDir });
     await app.ready();

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { CreateLibraryBody, CreateStaffBody } from '@branchline/protocol';
 import { system } from './platform/actor.ts';
 import type { Deps } from './platform/deps.ts';
 import { countStaff } from './modules/accounts/staff.repo.ts';
@@ -29,30 +30,29 @@ export async function bootstrap(deps: Deps): Promise<BootstrapReport> {
     notice.push(`  password for every demo account: ${demo.password}`);
   }
   if (!library) {
-    library = await createLibrary(deps, system, {
-      name: deps.config.libraryName,
-      slug: 'library',
-      timeZone: deps.config.timeZone,
-      contactEmail: '',
-      contactPhone: '',
-      websiteUrl: '',
-    });
+    library = await createLibrary(
+      deps,
+      system,
+      CreateLibraryBody.parse({ name: deps.config.libraryName, slug: 'library', timeZone: deps.config.timeZone }),
+    );
   }
   const { adminEmail, adminPassword } = deps.config;
+  // Also covers a first start that stopped half-way: a library but nobody to sign in.
+  const stillNoStaff = (await countStaff(deps.db)) === 0;
   if (adminEmail && adminPassword) {
     await createStaff(
       deps,
       system,
-      { name: 'Administrator', email: adminEmail, role: 'admin', languages: ['en'], password: adminPassword },
+      CreateStaffBody.parse({ name: 'Administrator', email: adminEmail, role: 'admin', password: adminPassword }),
       library.id,
     );
     notice.push(`Administrator ${adminEmail} created from BRANCHLINE_ADMIN_EMAIL.`);
-  } else if (!wantDemo) {
+  } else if (stillNoStaff) {
     const password = crypto.randomBytes(12).toString('base64url');
     await createStaff(
       deps,
       system,
-      { name: 'Administrator', email: 'admin@localhost', role: 'admin', languages: ['en'], password },
+      CreateStaffBody.parse({ name: 'Administrator', email: 'admin@localhost', role: 'admin', password }),
       library.id,
     );
     notice.push('Administrator created. Sign in at /staff and change this password (it is shown only once):');

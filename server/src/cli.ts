@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CreateStaffBody, Password, STAFF_ROLES } from '@branchline/protocol';
 import { pino } from 'pino';
 import { system } from './platform/actor.ts';
+import { createLocalBus } from './platform/bus.ts';
 import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { openDatabase } from './platform/db/database.ts';
@@ -37,17 +38,13 @@ export async function runCli(
     out(USAGE);
     return command ? 0 : 64;
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      email: { type: 'string' },
-      name: { type: 'string' },
-      role: { type: 'string' },
-      password: { type: 'string' },
-      languages: { type: 'string' },
-    },
-    strict: true,
-  });
+  let values: Values;
+  try {
+    values = parseOptions(rest);
+  } catch (error) {
+    out(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 64;
+  }
   const config = loadConfig();
   const database = openDatabase(config.databaseUrl);
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel });
@@ -66,6 +63,7 @@ export async function runCli(
       config,
       clock: systemClock,
       mailer,
+      bus: createLocalBus(),
       log,
       secret: config.sessionSecret ?? (await loadOrCreateSecret(database.db)),
     };
@@ -78,6 +76,13 @@ export async function runCli(
         out(`Unknown command "${command}".\n\n${USAGE}`);
         return 64;
     }
+  } catch (error) {
+    // Refusals the service explains (a duplicate email, say) are answers, not crashes.
+    if (error instanceof AppError) {
+      out(error.message);
+      return 65;
+    }
+    throw error;
   } finally {
     await mailer.close();
     await database.close();
@@ -85,6 +90,20 @@ export async function runCli(
 }
 
 type Values = { email?: string; name?: string; role?: string; password?: string; languages?: string };
+
+function parseOptions(args: string[]): Values {
+  return parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      languages: { type: 'string' },
+    },
+    strict: true,
+  }).values;
+}
 
 async function userCreate(deps: Deps, values: Values, out: (line: string) => void): Promise<number> {
   const generated = values.password === undefined ? crypto.randomBytes(12).toString('base64url') : undefined;

@@ -38,6 +38,12 @@ const ConfigSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default('Branchline <no-reply@localhost>'),
   DATA_DIR: z.string().default('./data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  CHAT_RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(5).max(600).default(45),
+  CHAT_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(200).default(20),
   TRUST_PROXY: flag.default(false),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -63,6 +69,12 @@ export type Config = {
   smtpUrl: string | undefined;
   mailFrom: string;
   dataDir: string;
+  /** Redis for the event bus when several instances run; the in-process bus otherwise. */
+  redisUrl: string | undefined;
+  /** A queued patron whose page has been gone this long has left (abandoned or missed). */
+  chatReconnectGraceSeconds: number;
+  /** Flood limit per conversation. */
+  chatMessagesPer10s: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
   /** Directory of the built staff dashboard; absent in tests that do not serve it. */
@@ -92,6 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError('Invalid configuration:\n  BRANCHLINE_TIME_ZONE: not a known IANA time zone');
   }
+  if ((c.BRANCHLINE_ADMIN_EMAIL === undefined) !== (c.BRANCHLINE_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  BRANCHLINE_ADMIN_EMAIL and BRANCHLINE_ADMIN_PASSWORD: set both or neither',
+    );
+  }
   const base = env.INIT_CWD ?? process.cwd();
   const dataDir = path.resolve(base, c.DATA_DIR);
   const databaseUrl = c.DATABASE_URL.startsWith('sqlite:')
@@ -115,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: c.SMTP_URL,
     mailFrom: c.MAIL_FROM,
     dataDir,
+    redisUrl: c.REDIS_URL,
+    chatReconnectGraceSeconds: c.CHAT_RECONNECT_GRACE_SECONDS,
+    chatMessagesPer10s: c.CHAT_MESSAGES_PER_10S,
     trustProxy: c.TRUST_PROXY,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     webDistDir: path.join(root, 'web/dist'),

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from './bus.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
@@ -11,6 +12,7 @@ export interface Deps {
   config: Config;
   clock: Clock;
   mailer: Mailer;
+  bus: Bus;
   log: FastifyBaseLogger;
   /** Key for HMACs (CSRF tokens); from SESSION_SECRET or generated once and kept in the database. */
   secret: string;

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { CLOSED_HOURS } from '@branchline/protocol';
 import type { Db } from '../platform/db/database.ts';
-import type { BranchRow, DeskRow, LibraryRow, StaffRow } from '../platform/db/schema.ts';
+import type { BranchRow, ConversationRow, DeskRow, LibraryRow, StaffRow } from '../platform/db/schema.ts';
+import { newConversationRow } from '../modules/conversations/conversations.repo.ts';
 import { hashToken, newId, newToken } from '../platform/tokens.ts';
 import { csrfTokenFor } from '../modules/accounts/auth.service.ts';
 import { SESSION_COOKIE } from '../platform/http/auth-plugin.ts';
@@ -27,6 +28,7 @@ export async function buildLibrary(db: Db, overrides: Partial<LibraryRow> = {}):
       contact_email: '',
       contact_phone: '',
       website_url: '',
+      allowed_origins_json: [],
       created_at: stamp(),
       updated_at: stamp(),
       ...overrides,
@@ -51,6 +53,7 @@ export async function buildStaff(db: Db, overrides: Partial<StaffRow> & { role?:
       role: 'librarian',
       languages_json: ['en'],
       password_hash: await testPasswordHash,
+      max_concurrent_chats: 3,
       is_active: true,
       last_login_at: null,
       created_at: stamp(),
@@ -91,6 +94,8 @@ export async function buildDesk(db: Db, libraryId: string, overrides: Partial<De
       description: '',
       mode: 'claim',
       hours_json: CLOSED_HOURS,
+      wait_threshold_seconds: 90,
+      ring_timeout_seconds: 30,
       is_active: true,
       created_at: stamp(),
       updated_at: stamp(),
@@ -140,4 +145,70 @@ export async function sessionFor(app: FastifyInstance, staff: StaffRow): Promise
   const csrf = csrfTokenFor(app.deps, idHash);
   const cookie = `${SESSION_COOKIE}=${token}`;
   return { cookie, csrf, headers: { cookie, 'x-csrf-token': csrf } };
+}
+
+/** A conversation with a patron, a desk and its first patron message (seq 1). */
+export async function buildConversation(
+  db: Db,
+  overrides: { library_id: string; desk_id: string; status?: string; assignee_id?: string | null; channel?: string },
+): Promise<ConversationRow> {
+  const now = stamp();
+  const patron = await db
+    .insertInto('patrons')
+    .values({
+      id: newId(),
+      library_id: overrides.library_id,
+      name: null,
+      email: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const row = newConversationRow({
+    libraryId: overrides.library_id,
+    deskId: overrides.desk_id,
+    patronId: patron.id,
+    channel: overrides.channel ?? 'chat',
+    status: overrides.status ?? 'queued',
+    language: 'en',
+    patronTokenHash: hashToken(newToken()),
+    patronIpHash: 'test',
+    now,
+  });
+  await db
+    .insertInto('conversations')
+    .values({ ...row, assignee_id: overrides.assignee_id ?? null, last_seq: 1, patron_connections: 1 })
+    .execute();
+  await db
+    .insertInto('conversation_events')
+    .values({
+      conversation_id: row.id as string,
+      seq: 1,
+      type: 'message',
+      author_kind: 'patron',
+      author_staff_id: null,
+      author_name: null,
+      body: 'Hello?',
+      system_kind: null,
+      data_json: {},
+      client_id: `c${newId().slice(0, 12)}`,
+      created_at: now,
+    })
+    .execute();
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', row.id as string)
+    .executeTakeFirstOrThrow();
+}
+
+/** A staff member present and available on the given desks, with one open dashboard. */
+export async function buildPresence(db: Db, staffId: string, deskIds: string[], status = 'available'): Promise<void> {
+  const now = stamp();
+  await db
+    .insertInto('staff_presence')
+    .values({ staff_id: staffId, status, desk_ids_json: deskIds, connections: 1, free_since: now, updated_at: now })
+    .onConflict((oc) => oc.column('staff_id').doUpdateSet({ status, desk_ids_json: deskIds, connections: 1 }))
+    .execute();
 }

@@ -10,6 +10,7 @@ export function presentStaff(row: StaffRow): Staff {
     email: row.email,
     role: row.role as StaffRole,
     languages: Array.isArray(row.languages_json) ? (row.languages_json as string[]) : [],
+    maxConcurrentChats: row.max_concurrent_chats,
     isActive: row.is_active,
     lastLoginAt: row.last_login_at,
     createdAt: row.created_at,

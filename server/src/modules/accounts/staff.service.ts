@@ -46,6 +46,7 @@ export async function createStaff(deps: Deps, actor: Actor, body: CreateStaffBod
       role: body.role,
       languages_json: body.languages,
       password_hash: passwordHash,
+      max_concurrent_chats: body.maxConcurrentChats,
       is_active: true,
       last_login_at: null,
       created_at: now,
@@ -84,6 +85,7 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, body: Up
   if (body.email !== undefined) changes.email = body.email;
   if (body.role !== undefined) changes.role = body.role;
   if (body.languages !== undefined) changes.languages_json = body.languages;
+  if (body.maxConcurrentChats !== undefined) changes.max_concurrent_chats = body.maxConcurrentChats;
   if (body.isActive !== undefined) changes.is_active = body.isActive;
   const row = await deps.db.transaction().execute(async (trx) => {
     const updated = await updateStaffRow(trx, id, changes);
@@ -113,4 +115,14 @@ export async function setStaffPassword(deps: Deps, actor: Actor, id: string, pas
     await deleteSessionsOfStaff(trx, id);
     await recordAudit(trx, actor, now, { action: 'staff.password_set', subjectType: 'staff', subjectId: id });
   });
+}
+
+/** For other modules (routing, chat): a staff member by id, without an actor check. */
+export async function findStaffMember(db: Deps['db'], id: string): Promise<Staff | undefined> {
+  const row = await findStaffById(db, id);
+  return row && presentStaff(row);
+}
+
+export async function listStaffMembers(db: Deps['db'], libraryId: string): Promise<Staff[]> {
+  return (await listStaffOfLibrary(db, libraryId)).map(presentStaff);
 }

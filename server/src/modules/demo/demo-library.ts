@@ -1,4 +1,5 @@
 import type { CreateBranchBody, CreateDeskBody, CreateStaffBody, Hours, WeeklyHours } from '@branchline/protocol';
+import type { z } from 'zod';
 
 export const DEMO_PASSWORD = 'branchline-demo';
 
@@ -34,9 +35,10 @@ export const DEMO_LIBRARY = {
   contactEmail: 'ask@threerivers.example',
   contactPhone: '(412) 555-0142',
   websiteUrl: 'https://threerivers.example',
+  allowedOrigins: ['https://threerivers.example', 'https://www.threerivers.example'],
 };
 
-export const DEMO_BRANCHES: CreateBranchBody[] = [
+export const DEMO_BRANCHES: z.input<typeof CreateBranchBody>[] = [
   {
     name: 'Main Library',
     address: '120 Commons Street\nThree Rivers, PA 15213',
@@ -60,7 +62,7 @@ export const DEMO_BRANCHES: CreateBranchBody[] = [
   },
 ];
 
-export const DEMO_DESKS: CreateDeskBody[] = [
+export const DEMO_DESKS: z.input<typeof CreateDeskBody>[] = [
   {
     name: 'Ask a Librarian',
     slug: 'ask',
@@ -103,7 +105,7 @@ export const DEMO_DESKS: CreateDeskBody[] = [
   },
 ];
 
-type DemoStaff = Omit<CreateStaffBody, 'password'>;
+type DemoStaff = Omit<z.input<typeof CreateStaffBody>, 'password'>;
 
 export const DEMO_STAFF: DemoStaff[] = [
   { name: 'Dana Whitfield', displayName: 'Dana', email: 'dana@threerivers.example', role: 'admin', languages: ['en'] },

@@ -1,3 +1,4 @@
+import { CreateBranchBody, CreateDeskBody, CreateLibraryBody, CreateStaffBody } from '@branchline/protocol';
 import { system } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { createStaff } from '../accounts/staff.service.ts';
@@ -14,12 +15,17 @@ export interface DemoLogin {
 export async function seedDemoLibrary(
   deps: Deps,
 ): Promise<{ libraryId: string; logins: DemoLogin[]; password: string }> {
-  const library = await createLibrary(deps, system, DEMO_LIBRARY);
-  for (const branch of DEMO_BRANCHES) await createBranch(deps, system, library.id, branch);
-  for (const desk of DEMO_DESKS) await createDesk(deps, system, library.id, desk);
+  const library = await createLibrary(deps, system, CreateLibraryBody.parse(DEMO_LIBRARY));
+  for (const branch of DEMO_BRANCHES) await createBranch(deps, system, library.id, CreateBranchBody.parse(branch));
+  for (const desk of DEMO_DESKS) await createDesk(deps, system, library.id, CreateDeskBody.parse(desk));
   const logins: DemoLogin[] = [];
   for (const person of DEMO_STAFF) {
-    const staff = await createStaff(deps, system, { ...person, password: DEMO_PASSWORD }, library.id);
+    const staff = await createStaff(
+      deps,
+      system,
+      CreateStaffBody.parse({ ...person, password: DEMO_PASSWORD }),
+      library.id,
+    );
     logins.push({ email: staff.email, role: staff.role, name: staff.name });
   }
   return { libraryId: library.id, logins, password: DEMO_PASSWORD };

@@ -10,6 +10,7 @@ export function presentLibrary(row: LibraryRow): Library {
     contactEmail: row.contact_email,
     contactPhone: row.contact_phone,
     websiteUrl: row.website_url,
+    allowedOrigins: Array.isArray(row.allowed_origins_json) ? (row.allowed_origins_json as string[]) : [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -38,6 +39,8 @@ export function presentDesk(row: DeskRow): Desk {
     description: row.description,
     mode: row.mode as DeskMode,
     hours: readHours(row.hours_json),
+    waitThresholdSeconds: row.wait_threshold_seconds,
+    ringTimeoutSeconds: row.ring_timeout_seconds,
     isActive: row.is_active,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -55,6 +55,7 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
       contact_email: body.contactEmail,
       contact_phone: body.contactPhone,
       website_url: body.websiteUrl,
+      allowed_origins_json: body.allowedOrigins,
       created_at: now,
       updated_at: now,
     });
@@ -78,6 +79,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
         contact_email: body.contactEmail,
         contact_phone: body.contactPhone,
         website_url: body.websiteUrl,
+        allowed_origins_json: body.allowedOrigins,
       }),
       updated_at: now,
     });
@@ -193,6 +195,8 @@ export async function createDesk(deps: Deps, actor: Actor, libraryId: string, bo
       description: body.description,
       mode: body.mode,
       hours_json: body.hours ?? CLOSED_HOURS,
+      wait_threshold_seconds: body.waitThresholdSeconds,
+      ring_timeout_seconds: body.ringTimeoutSeconds,
       is_active: body.isActive,
       created_at: now,
       updated_at: now,
@@ -216,6 +220,8 @@ export async function updateDesk(deps: Deps, actor: Actor, id: string, body: Upd
         description: body.description,
         mode: body.mode,
         hours_json: body.hours,
+        wait_threshold_seconds: body.waitThresholdSeconds,
+        ring_timeout_seconds: body.ringTimeoutSeconds,
         is_active: body.isActive,
       }),
       updated_at: now,
@@ -229,4 +235,27 @@ export async function updateDesk(deps: Deps, actor: Actor, id: string, body: Upd
     return updated;
   });
   return presentDesk(row);
+}
+
+/** For other modules (routing, chat): a desk by id, without an actor check. */
+export async function findDesk(db: Deps['db'], id: string): Promise<Desk | undefined> {
+  const row = await repo.findDeskById(db, id);
+  return row && presentDesk(row);
+}
+
+/** For the public chat: an active desk by slug in the given library (or the first library). */
+export async function findPublicDesk(deps: Deps, slug: string): Promise<{ desk: Desk; library: Library } | undefined> {
+  const library = await repo.findFirstLibrary(deps.db);
+  if (!library) return undefined;
+  const desk = (await repo.listDesks(deps.db, library.id)).find((d) => d.slug === slug && d.is_active);
+  return desk && { desk: presentDesk(desk), library: presentLibrary(library) };
+}
+
+export async function findLibrary(db: Deps['db'], id: string): Promise<Library | undefined> {
+  const row = await repo.findLibraryById(db, id);
+  return row && presentLibrary(row);
+}
+
+export async function listDesksOfLibrary(db: Deps['db'], libraryId: string): Promise<Desk[]> {
+  return (await repo.listDesks(db, libraryId)).map(presentDesk);
 }

@@ -15,6 +15,13 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   instance_settings: InstanceSettingsTable;
   audit_log: AuditLogTable;
+  patrons: PatronsTable;
+  conversations: ConversationsTable;
+  conversation_events: ConversationEventsTable;
+  conversation_offers: ConversationOffersTable;
+  staff_presence: StaffPresenceTable;
+  patron_blocks: PatronBlocksTable;
+  canned_responses: CannedResponsesTable;
 }
 
 export interface LibrariesTable {
@@ -25,6 +32,7 @@ export interface LibrariesTable {
   contact_email: string;
   contact_phone: string;
   website_url: string;
+  allowed_origins_json: unknown;
   created_at: string;
   updated_at: string;
 }
@@ -49,6 +57,8 @@ export interface DesksTable {
   description: string;
   mode: string;
   hours_json: unknown;
+  wait_threshold_seconds: number;
+  ring_timeout_seconds: number;
   is_active: boolean;
   created_at: string;
   updated_at: string;
@@ -63,6 +73,7 @@ export interface StaffTable {
   role: string;
   languages_json: unknown;
   password_hash: string | null;
+  max_concurrent_chats: number;
   is_active: boolean;
   last_login_at: string | null;
   created_at: string;
@@ -115,3 +126,105 @@ export type DeskRow = Selectable<DesksTable>;
 export type StaffRow = Selectable<StaffTable>;
 export type NewStaffRow = Insertable<StaffTable>;
 export type StaffUpdate = Updateable<StaffTable>;
+
+export interface PatronsTable {
+  id: string;
+  library_id: string;
+  name: string | null;
+  email: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  library_id: string;
+  desk_id: string;
+  channel: string;
+  status: string;
+  assignee_id: string | null;
+  patron_id: string;
+  patron_token_hash: string | null;
+  patron_ip_hash: string;
+  language: string;
+  tags_json: unknown;
+  read_scale: number | null;
+  rating_score: number | null;
+  rating_comment: string | null;
+  last_seq: number;
+  patron_seen_seq: number;
+  staff_seen_seq: number;
+  /** Open patron sockets; 0 with patron_left_at set means the patron may have gone. */
+  patron_connections: number;
+  patron_left_at: string | null;
+  transcript_email: string | null;
+  transcript_requested_at: string | null;
+  is_over_threshold: boolean;
+  created_at: string;
+  queued_at: string | null;
+  accepted_at: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  updated_at: string;
+}
+
+export interface ConversationEventsTable {
+  conversation_id: string;
+  seq: number;
+  type: string;
+  author_kind: string;
+  author_staff_id: string | null;
+  author_name: string | null;
+  body: string;
+  system_kind: string | null;
+  data_json: unknown;
+  client_id: string | null;
+  created_at: string;
+}
+
+export interface ConversationOffersTable {
+  id: string;
+  conversation_id: string;
+  staff_id: string;
+  state: string;
+  offered_at: string;
+  ring_until: string | null;
+}
+
+export interface StaffPresenceTable {
+  staff_id: string;
+  status: string;
+  desk_ids_json: unknown;
+  connections: number;
+  free_since: string;
+  updated_at: string;
+}
+
+export interface PatronBlocksTable {
+  id: string;
+  library_id: string;
+  patron_id: string | null;
+  ip_hash: string;
+  reason: string;
+  created_by: string | null;
+  created_at: string;
+  until: string;
+}
+
+export interface CannedResponsesTable {
+  id: string;
+  library_id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+  language: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type PatronRow = Selectable<PatronsTable>;
+export type ConversationRow = Selectable<ConversationsTable>;
+export type ConversationEventRow = Selectable<ConversationEventsTable>;
+export type OfferRow = Selectable<ConversationOffersTable>;
+export type PresenceRow = Selectable<StaffPresenceTable>;
+export type CannedResponseRow = Selectable<CannedResponsesTable>;

@@ -16,12 +16,20 @@ const FASTIFY_CODES: Record<string, () => AppError> = {
 export function toAppError(error: FastifyError): AppError | undefined {
   if (isAppError(error)) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const issues: FieldIssue[] = error.validation.map((v) => ({
-      path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
-      message: v.message ?? 'Invalid value',
-    }));
-    const where = error.validationContext === 'body' ? 'request body' : (error.validationContext ?? 'request');
-    return new AppError('validation_failed', `Some fields in the ${where} are not valid.`, { details: issues });
+    const issues: FieldIssue[] = error.validation.flatMap((v) => {
+      const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      // An unknown key is reported on its parent object; name the key itself.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: unknown }).keys : undefined;
+      if (Array.isArray(keys)) {
+        return keys.map((key) => ({ path: path ? `${path}.${String(key)}` : String(key), message: 'Unknown field' }));
+      }
+      return [{ path, message: v.message ?? 'Invalid value' }];
+    });
+    const message =
+      error.validationContext === 'body'
+        ? 'Some fields need fixing.'
+        : `The ${error.validationContext ?? 'request'} is not valid.`;
+    return new AppError('validation_failed', message, { details: issues });
   }
   const known = error.code ? FASTIFY_CODES[error.code] : undefined;
   if (known) return known();

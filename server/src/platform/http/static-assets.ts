@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 export interface StaticOptions {
@@ -33,7 +33,13 @@ export const staticAssetsPlugin = fp<StaticOptions>(
         },
       });
     }
-    const sendDashboard = async (_request: unknown, reply: FastifyReply) => {
+    const sendDashboard = async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.url.split('?')[0] ?? '';
+      // A file path (built after start-up, or missing) is served as a file or answered 404 — never
+      // with index.html, which a browser would reject as a script and leave the page blank.
+      if (hasWeb && (path.startsWith('/staff/assets/') || /\.[a-z0-9]+$/i.test(path))) {
+        return reply.sendFile(path.slice('/staff/'.length), webDistDir!);
+      }
       if (!hasWeb) {
         return reply
           .status(503)

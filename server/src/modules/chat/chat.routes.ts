@@ -1,0 +1,192 @@
+import {
+  CHAT_TOKEN_HEADER,
+  DeskAvailability,
+  LeaveQuestionBody,
+  PatronClientFrame,
+  PollResponse,
+  Slug,
+  StartChatBody,
+  StartChatResponse,
+  type PatronServerFrame,
+} from '@branchline/protocol';
+import cors from '@fastify/cors';
+import type {} from '@fastify/websocket';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { topics } from '../../platform/bus.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { errors } from '../../platform/errors.ts';
+import {
+  handlePatronFrame,
+  conversationForToken,
+  deskAvailability,
+  leaveQuestion,
+  patronPolled,
+  startChat,
+} from './chat.service.ts';
+import { FloodGuard } from './flood-guard.ts';
+import { findPublicDesk } from '../libraries/libraries.service.ts';
+import type { OriginCheck } from './origins.ts';
+import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
+import { patronSocket } from './patron-socket.ts';
+
+const FrameBody = PatronClientFrame.refine((f) => f.type !== 'hello', { message: 'Send hello only over a WebSocket' });
+const MAX_POLL_SECONDS = 25;
+
+/** The patron side of chat: start, send and receive over WebSocket or, failing that, HTTP. */
+export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginCheck }> = async (
+  app,
+  { deps, origins },
+) => {
+  const flood = new FloodGuard(deps.config.chatMessagesPer10s, 10_000);
+  const tags = ['Patron chat'];
+
+  // Library websites call these from their own origins; only allow-listed origins get CORS.
+  await app.register(cors, {
+    origin: (origin, callback) => {
+      if (!origin) return callback(null, true);
+      origins.isKnown(origin).then(
+        (ok) => callback(null, ok),
+        (error: Error) => callback(error, false),
+      );
+    },
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['content-type', CHAT_TOKEN_HEADER],
+    credentials: false,
+    maxAge: 600,
+  });
+
+  const tokenOf = (headers: Record<string, unknown>) => {
+    const value = headers[CHAT_TOKEN_HEADER];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const checkOrigin = async (libraryId: string, origin: string | undefined) => {
+    if (!(await origins.isAllowed(libraryId, origin))) throw errors.forbidden('This site may not embed the chat.');
+  };
+
+  /** Checked before anything is written, so a refused site changes nothing. */
+  const checkDeskOrigin = async (slug: string, origin: string | undefined) => {
+    const found = await findPublicDesk(deps, slug);
+    if (!found) throw errors.notFound('desk');
+    await checkOrigin(found.library.id, origin);
+  };
+
+  app.get(
+    '/api/chat/desks/:slug',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Is a desk open and staffed, and how long is the wait',
+        params: z.strictObject({ slug: Slug }),
+        response: { 200: DeskAvailability },
+      },
+    },
+    async (request) => deskAvailability(deps, request.params.slug),
+  );
+
+  app.post(
+    '/api/chat/conversations',
+    {
+      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Start a chat with its first message',
+        body: StartChatBody,
+        response: { 201: StartChatResponse },
+      },
+    },
+    async (request, reply) => {
+      await checkDeskOrigin(request.body.desk, request.headers.origin);
+      return reply.status(201).send(await startChat(deps, request.body, { ip: request.ip }));
+    },
+  );
+
+  app.post(
+    '/api/chat/questions',
+    {
+      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Leave a question to be answered by email',
+        body: LeaveQuestionBody,
+        response: { 201: z.object({ id: z.uuid() }) },
+      },
+    },
+    async (request, reply) => {
+      await checkDeskOrigin(request.body.desk, request.headers.origin);
+      return reply.status(201).send(await leaveQuestion(deps, request.body, { ip: request.ip }));
+    },
+  );
+
+  app.post(
+    '/api/chat/frames',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Send one chat frame over HTTP (when a WebSocket cannot be used); needs the x-chat-token header',
+        body: FrameBody,
+        response: { 200: PollResponse },
+      },
+    },
+    async (request) => {
+      const row = await conversationForToken(deps, tokenOf(request.headers));
+      await checkOrigin(row.library_id, request.headers.origin);
+      const frame = request.body as Exclude<PatronClientFrame, { type: 'hello' }>;
+      await patronPolled(deps, row.id, MAX_POLL_SECONDS + 5);
+      return { frames: await handlePatronFrame(deps, flood, row.id, frame) };
+    },
+  );
+
+  app.get(
+    '/api/chat/poll',
+    {
+      config: { access: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags,
+        summary: 'Long-poll for chat events after a sequence number; needs the x-chat-token header',
+        querystring: z.strictObject({
+          after: z.coerce.number().int().nonnegative(),
+          wait: z.coerce.number().int().min(0).max(MAX_POLL_SECONDS).default(MAX_POLL_SECONDS),
+        }),
+        response: { 200: PollResponse },
+      },
+    },
+    async (request) => {
+      const row = await conversationForToken(deps, tokenOf(request.headers));
+      await checkOrigin(row.library_id, request.headers.origin);
+      await patronPolled(deps, row.id, request.query.wait + 5);
+      const collect = async (): Promise<PatronServerFrame[]> => {
+        const events = await patronEventsAfter(deps.db, row.id, request.query.after);
+        return events.map((event) => ({ type: 'event', event }));
+      };
+      let frames = await collect();
+      if (frames.length === 0 && request.query.wait > 0) {
+        // Wait for the doorbell (or the deadline), then read from the database.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, request.query.wait * 1000);
+          const off = deps.bus.subscribe(topics.conversation(row.id), (message) => {
+            if (message.kind === 'events' || message.kind === 'conversation') done();
+          });
+          request.raw.once('close', done);
+          function done() {
+            clearTimeout(timer);
+            off();
+            resolve();
+          }
+        });
+        frames = await collect();
+      }
+      const fresh = await conversationForToken(deps, tokenOf(request.headers));
+      const state: PatronServerFrame = { type: 'state', conversation: await presentPatronConversation(deps, fresh) };
+      return { frames: [...frames, state] };
+    },
+  );
+
+  app.get(
+    '/api/chat/ws',
+    { websocket: true, config: { access: 'public' }, schema: { hide: true } },
+    patronSocket(deps, flood, origins),
+  );
+};

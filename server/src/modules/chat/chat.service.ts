@@ -1,0 +1,411 @@
+import type {
+  DeskAvailability,
+  LeaveQuestionBody,
+  PatronClientFrame,
+  PatronServerFrame,
+  StartChatBody,
+  StartChatResponse,
+} from '@branchline/protocol';
+import { topics } from '../../platform/bus.ts';
+import type { ConversationRow } from '../../platform/db/schema.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError, errors } from '../../platform/errors.ts';
+import { hashToken, hmac, newId, newToken } from '../../platform/tokens.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { isOpenAt } from '../libraries/opening-hours.ts';
+import { findPublicDesk } from '../libraries/libraries.service.ts';
+import { rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { staffedCount } from '../routing/staffing.ts';
+import type { FloodGuard } from './flood-guard.ts';
+import { estimateWait, patronEventsAfter, presentPatronConversation } from './patron-view.ts';
+
+export interface PatronClient {
+  ip: string;
+}
+
+/** Patron addresses are kept only as keyed hashes, for blocking abuse. */
+export function ipHash(deps: Deps, ip: string): string {
+  return hmac(deps.secret, `ip:${ip}`);
+}
+
+const ENDED = ['resolved', 'abandoned', 'missed'];
+const WAIT_TO_SUGGEST_QUESTION_SECONDS = 15 * 60;
+
+export async function deskAvailability(deps: Deps, slug: string): Promise<DeskAvailability> {
+  const found = await findPublicDesk(deps, slug);
+  if (!found) throw errors.notFound('desk');
+  const { desk, library } = found;
+  const isOpen = isOpenAt(desk.hours, deps.clock.now(), library.timeZone);
+  const staffed = await staffedCount(deps, library.id, desk.id);
+  const waiting = Number(
+    (
+      await deps.db
+        .selectFrom('conversations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('desk_id', '=', desk.id)
+        .where('status', '=', 'queued')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+  const estimate = await estimateWait(deps, library.id, desk.id, waiting + 1);
+  return {
+    slug: desk.slug,
+    name: desk.name,
+    libraryName: library.name,
+    isOpen,
+    isStaffed: staffed > 0,
+    waiting,
+    estimatedWaitSeconds: estimate,
+    suggestLeavingQuestion: !isOpen || staffed === 0 || (estimate ?? 0) > WAIT_TO_SUGGEST_QUESTION_SECONDS,
+  };
+}
+
+async function assertNotBlocked(deps: Deps, libraryId: string, client: PatronClient): Promise<void> {
+  const block = await deps.db
+    .selectFrom('patron_blocks')
+    .select('until')
+    .where('library_id', '=', libraryId)
+    .where('ip_hash', '=', ipHash(deps, client.ip))
+    .where('until', '>', deps.clock.now().toISOString())
+    .executeTakeFirst();
+  if (block) throw errors.forbidden('This chat is not available right now. You can call or email the library.');
+}
+
+/** The first message starts the chat: no form first. The answer carries the resumable token. */
+export async function startChat(deps: Deps, body: StartChatBody, client: PatronClient): Promise<StartChatResponse> {
+  const found = await findPublicDesk(deps, body.desk);
+  if (!found) throw errors.notFound('desk');
+  await assertNotBlocked(deps, found.library.id, client);
+  const token = newToken();
+  const now = deps.clock.now().toISOString();
+  const row = await commit(deps, async (trx, touched) => {
+    const patron = await conversations.insertPatron(trx, {
+      id: newId(),
+      library_id: found.library.id,
+      name: body.name ?? null,
+      email: body.email ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+    const conversation = await conversations.insertConversation(
+      trx,
+      conversations.newConversationRow({
+        libraryId: found.library.id,
+        deskId: found.desk.id,
+        patronId: patron.id,
+        channel: 'chat',
+        status: 'queued',
+        language: body.language,
+        patronTokenHash: hashToken(token),
+        patronIpHash: ipHash(deps, client.ip),
+        now,
+      }),
+    );
+    await appendEvent(
+      trx,
+      now,
+      conversation.id,
+      { type: 'message', author: { kind: 'patron' }, body: body.message, clientId: body.clientId },
+      touched,
+    );
+    await appendEvent(
+      trx,
+      now,
+      conversation.id,
+      { type: 'system', author: { kind: 'system' }, body: `Waiting for ${found.desk.name}`, systemKind: 'queued' },
+      touched,
+    );
+    touched.queue(found.library.id);
+    return conversations.findConversationById(trx, conversation.id);
+  });
+  if (!row) throw new Error('conversation vanished after insert');
+  await rebalance(deps, row.library_id);
+  const fresh = (await conversations.findConversationById(deps.db, row.id)) ?? row;
+  return {
+    token,
+    conversation: await presentPatronConversation(deps, fresh),
+    events: await patronEventsAfter(deps.db, fresh.id, 0),
+  };
+}
+
+/** Outside hours or on a long wait: the question is kept and answered by email later. */
+export async function leaveQuestion(
+  deps: Deps,
+  body: LeaveQuestionBody,
+  client: PatronClient,
+): Promise<{ id: string }> {
+  const found = await findPublicDesk(deps, body.desk);
+  if (!found) throw errors.notFound('desk');
+  await assertNotBlocked(deps, found.library.id, client);
+  const now = deps.clock.now().toISOString();
+  return commit(deps, async (trx, touched) => {
+    const patron = await conversations.insertPatron(trx, {
+      id: newId(),
+      library_id: found.library.id,
+      name: body.name ?? null,
+      email: body.email,
+      created_at: now,
+      updated_at: now,
+    });
+    const conversation = await conversations.insertConversation(
+      trx,
+      conversations.newConversationRow({
+        libraryId: found.library.id,
+        deskId: found.desk.id,
+        patronId: patron.id,
+        channel: 'webform',
+        status: 'pending',
+        language: body.language,
+        patronTokenHash: null,
+        patronIpHash: ipHash(deps, client.ip),
+        now,
+      }),
+    );
+    await appendEvent(
+      trx,
+      now,
+      conversation.id,
+      { type: 'message', author: { kind: 'patron' }, body: body.message, clientId: body.clientId },
+      touched,
+    );
+    await appendEvent(
+      trx,
+      now,
+      conversation.id,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: 'Question left for an answer by email',
+        systemKind: 'left_question',
+      },
+      touched,
+    );
+    touched.queue(found.library.id);
+    return { id: conversation.id };
+  });
+}
+
+/** The conversation a patron token opens, or a clear refusal. */
+export async function conversationForToken(deps: Deps, token: string | undefined): Promise<ConversationRow> {
+  if (!token || token.length < 20 || token.length > 100) {
+    throw new AppError('unauthenticated', 'This chat could not be found. Start a new one.');
+  }
+  const row = await conversations.findConversationByTokenHash(deps.db, hashToken(token));
+  if (!row) throw new AppError('unauthenticated', 'This chat could not be found. Start a new one.');
+  return row;
+}
+
+export async function patronConnected(deps: Deps, conversationId: string): Promise<void> {
+  await deps.db
+    .updateTable('conversations')
+    .set((eb) => ({ patron_connections: eb('patron_connections', '+', 1), patron_left_at: null }))
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+export async function patronDisconnected(deps: Deps, conversationId: string): Promise<void> {
+  await deps.db
+    .updateTable('conversations')
+    .set((eb) => ({
+      patron_connections: eb('patron_connections', '-', 1),
+      patron_left_at: deps.clock.now().toISOString(),
+    }))
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** A long-polling patron is alive until shortly after the poll would have ended. */
+export async function patronPolled(deps: Deps, conversationId: string, waitSeconds: number): Promise<void> {
+  const until = new Date(deps.clock.now().getTime() + waitSeconds * 1000).toISOString();
+  await deps.db
+    .updateTable('conversations')
+    .set({ patron_left_at: until })
+    .where('id', '=', conversationId)
+    .where('patron_connections', '<=', 0)
+    .execute();
+}
+
+/** Handles one frame from a patron (socket or HTTP fallback); answers the frames to send back. */
+export async function handlePatronFrame(
+  deps: Deps,
+  flood: FloodGuard,
+  conversationId: string,
+  frame: Exclude<PatronClientFrame, { type: 'hello' }>,
+): Promise<PatronServerFrame[]> {
+  const row = await conversations.findConversationById(deps.db, conversationId);
+  if (!row) throw errors.notFound('conversation');
+  const now = deps.clock.now().toISOString();
+  const ended = ENDED.includes(row.status);
+  switch (frame.type) {
+    case 'ping':
+      return [{ type: 'pong' }];
+    case 'message.send': {
+      if (ended)
+        return [errorFrame('conflict', 'This chat has ended. Start a new chat to ask something else.', frame.clientId)];
+      if (!flood.allow(conversationId, Date.now())) {
+        return [
+          errorFrame('rate_limited', "You're sending messages very fast. Wait a moment and try again.", frame.clientId),
+        ];
+      }
+      const { event } = await commit(deps, (trx, touched) =>
+        appendEvent(
+          trx,
+          now,
+          conversationId,
+          { type: 'message', author: { kind: 'patron' }, body: frame.body, clientId: frame.clientId },
+          touched,
+        ),
+      );
+      return [{ type: 'ack', clientId: frame.clientId, seq: event.seq }];
+    }
+    case 'typing': {
+      if (!ended)
+        await deps.bus.publish(topics.conversation(conversationId), {
+          kind: 'typing',
+          from: 'patron',
+          displayName: '',
+          isTyping: frame.isTyping,
+        });
+      return [];
+    }
+    case 'seen': {
+      const seq = Math.min(frame.seq, row.last_seq);
+      if (seq > row.patron_seen_seq) {
+        await deps.db
+          .updateTable('conversations')
+          .set({ patron_seen_seq: seq })
+          .where('id', '=', conversationId)
+          .where('patron_seen_seq', '<', seq)
+          .execute();
+        await deps.bus.publish(topics.conversation(conversationId), { kind: 'seen', by: 'patron', seq });
+      }
+      return [];
+    }
+    case 'identify': {
+      await commit(deps, async (trx, touched) => {
+        await conversations.updatePatronRow(trx, row.patron_id, {
+          ...(frame.name === undefined ? {} : { name: frame.name }),
+          ...(frame.email === undefined ? {} : { email: frame.email }),
+          updated_at: now,
+        });
+        await appendEvent(
+          trx,
+          now,
+          conversationId,
+          {
+            type: 'system',
+            author: { kind: 'system' },
+            body: 'The patron added contact details',
+            systemKind: 'identified',
+          },
+          touched,
+        );
+      });
+      return [];
+    }
+    case 'transcript.request': {
+      // Kept for the email channel, which sends it once the chat has ended.
+      await commit(deps, async (trx, touched) => {
+        await conversations.updateConversationRow(trx, conversationId, {
+          transcript_email: frame.email,
+          transcript_requested_at: now,
+          updated_at: now,
+        });
+        touched.state(conversationId);
+      });
+      return [
+        {
+          type: 'state',
+          conversation: await presentPatronConversation(
+            deps,
+            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
+          ),
+        },
+      ];
+    }
+    case 'rating.submit': {
+      if (!ended) return [errorFrame('conflict', 'You can rate the chat once it has ended.')];
+      await commit(deps, async (trx, touched) => {
+        await conversations.updateConversationRow(trx, conversationId, {
+          rating_score: frame.score,
+          rating_comment: frame.comment,
+          updated_at: now,
+        });
+        await appendEvent(
+          trx,
+          now,
+          conversationId,
+          {
+            type: 'system',
+            author: { kind: 'system' },
+            body: `Rated ${frame.score} of 5`,
+            systemKind: 'rated',
+            data: { score: frame.score },
+          },
+          touched,
+        );
+      });
+      return [
+        {
+          type: 'state',
+          conversation: await presentPatronConversation(
+            deps,
+            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
+          ),
+        },
+      ];
+    }
+    case 'end': {
+      if (ended) return [];
+      await endConversation(deps, row, 'patron');
+      return [];
+    }
+  }
+}
+
+/** Ends a chat: resolved once someone answered, abandoned if the patron gave up waiting. */
+export async function endConversation(
+  deps: Deps,
+  row: ConversationRow,
+  by: 'patron' | { staffName: string },
+): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const status = row.status === 'queued' ? 'abandoned' : 'resolved';
+  const withdrawn = await commit(deps, async (trx, touched) => {
+    const ended = await conversations.transitionConversation(trx, row.id, ['queued', 'active', 'pending'], {
+      status,
+      resolved_at: now,
+      updated_at: now,
+    });
+    if (!ended) return [];
+    await appendEvent(
+      trx,
+      now,
+      row.id,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: by === 'patron' ? 'The patron ended the chat' : `${by.staffName} ended the chat`,
+        systemKind: status === 'abandoned' ? 'abandoned' : 'ended',
+        data: { by: by === 'patron' ? 'patron' : 'staff' },
+      },
+      touched,
+    );
+    touched.queue(row.library_id);
+    return withdrawOffers(trx, row.id);
+  });
+  for (const offer of withdrawn) {
+    await deps.bus.publish(topics.staff(offer.staff_id), {
+      kind: 'offer.withdrawn',
+      conversationId: row.id,
+      reason: 'abandoned',
+      takenBy: null,
+    });
+  }
+  await rebalance(deps, row.library_id);
+}
+
+export function errorFrame(code: AppError['code'], message: string, clientId?: string): PatronServerFrame {
+  return { type: 'error', code, message, ...(clientId === undefined ? {} : { clientId }) };
+}

@@ -1,0 +1,45 @@
+import { MAX_FRAME_TEXT_BYTES, type ErrorCode } from '@branchline/protocol';
+import type { z } from 'zod';
+import type { RawData, WebSocket } from 'ws';
+
+export type ParsedFrame<T> = { ok: true; frame: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Reads one client frame: size limit, JSON, then the schema. Nothing is stored for a bad frame. */
+export function parseFrame<S extends z.ZodType>(raw: RawData, isBinary: boolean, schema: S): ParsedFrame<z.infer<S>> {
+  if (isBinary) return { ok: false, code: 'unsupported_media_type', message: 'Frames are JSON text.' };
+  const text = raw.toString();
+  if (Buffer.byteLength(text) > MAX_FRAME_TEXT_BYTES) {
+    return {
+      ok: false,
+      code: 'payload_too_large',
+      message: `A frame may carry at most ${MAX_FRAME_TEXT_BYTES / 1024} KB of text.`,
+    };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'malformed_request', message: 'The frame is not valid JSON.' };
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return { ok: false, code: 'validation_failed', message: `${where}${issue?.message ?? 'Invalid frame'}` };
+  }
+  return { ok: true, frame: parsed.data };
+}
+
+export function sendFrame(socket: WebSocket, frame: unknown): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+}
+
+/** Runs tasks one after another, so deliveries for one socket never interleave or duplicate. */
+export class SerialQueue {
+  #tail: Promise<void> = Promise.resolve();
+  constructor(private readonly onError: (error: unknown) => void) {}
+  push(task: () => Promise<void>): Promise<void> {
+    this.#tail = this.#tail.then(task).catch(this.onError);
+    return this.#tail;
+  }
+}

@@ -1,0 +1,121 @@
+import { PatronClientFrame, type PatronServerFrame } from '@branchline/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { topics, type BusMessage } from '../../platform/bus.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { isAppError } from '../../platform/errors.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { conversationForToken, handlePatronFrame, patronConnected, patronDisconnected } from './chat.service.ts';
+import type { FloodGuard } from './flood-guard.ts';
+import { parseFrame, sendFrame, SerialQueue } from './frames.ts';
+import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
+import type { OriginCheck } from './origins.ts';
+
+const QUEUE_REFRESH_MS = 2000;
+
+/**
+ * One patron's live connection. The first frame is `hello {token, after}`; the socket then
+ * receives exactly the events after `after`, in order, and every later one as it is committed.
+ */
+export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck) {
+  return (socket: WebSocket, request: FastifyRequest): void => {
+    const origin = request.headers.origin;
+    let conversationId: string | undefined;
+    let cursor = 0;
+    let lastStatus = '';
+    let lastQueueRefresh = 0;
+    const unsubscribe: Array<() => void> = [];
+    const serial = new SerialQueue((error) => request.log.warn({ err: error }, 'patron delivery failed'));
+    const send = (frame: PatronServerFrame) => sendFrame(socket, frame);
+
+    /** Sends what is new; a system event (accepted, transferred, ended…) also refreshes the state. */
+    const deliver = () =>
+      serial.push(async () => {
+        if (!conversationId) return;
+        const events = await patronEventsAfter(deps.db, conversationId, cursor);
+        let changedState = false;
+        for (const event of events) {
+          if (event.seq <= cursor) continue;
+          send({ type: 'event', event });
+          cursor = event.seq;
+          changedState ||= event.type === 'system';
+        }
+        if (changedState) void refreshState();
+      });
+    const refreshState = () =>
+      serial.push(async () => {
+        if (!conversationId) return;
+        const row = await conversations.findConversationById(deps.db, conversationId);
+        if (!row) return;
+        lastStatus = row.status;
+        send({ type: 'state', conversation: await presentPatronConversation(deps, row) });
+      });
+
+    const onConversation = (message: BusMessage) => {
+      if (message.kind === 'events') {
+        if (message.lastSeq > cursor) void deliver();
+      } else if (message.kind === 'conversation') void refreshState();
+      else if (message.kind === 'typing' && message.from === 'staff')
+        send({ type: 'typing', displayName: message.displayName, isTyping: message.isTyping });
+      else if (message.kind === 'seen' && message.by === 'staff') send({ type: 'seen', seq: message.seq });
+    };
+    const onLibrary = (message: BusMessage) => {
+      if (message.kind !== 'queue' || lastStatus !== 'queued') return;
+      const now = Date.now();
+      if (now - lastQueueRefresh < QUEUE_REFRESH_MS) return;
+      lastQueueRefresh = now;
+      void refreshState();
+    };
+
+    socket.on('message', (raw, isBinary) => {
+      const parsed = parseFrame(raw, isBinary, PatronClientFrame);
+      if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message });
+      const frame = parsed.frame;
+      void serial.push(async () => {
+        try {
+          if (frame.type === 'hello') {
+            if (conversationId)
+              return send({ type: 'error', code: 'conflict', message: 'Already connected to a chat.' });
+            const row = await conversationForToken(deps, frame.token);
+            if (!(await origins.isAllowed(row.library_id, origin))) {
+              send({ type: 'error', code: 'forbidden', message: 'This site may not embed the chat.' });
+              return socket.close(4403, 'origin not allowed');
+            }
+            conversationId = row.id;
+            cursor = Math.min(frame.after, row.last_seq);
+            lastStatus = row.status;
+            await patronConnected(deps, row.id);
+            unsubscribe.push(deps.bus.subscribe(topics.conversation(row.id), onConversation));
+            unsubscribe.push(deps.bus.subscribe(topics.library(row.library_id), onLibrary));
+            send({ type: 'welcome', conversation: await presentPatronConversation(deps, row) });
+            void deliver();
+            return;
+          }
+          if (!conversationId)
+            return send({ type: 'error', code: 'unauthenticated', message: 'Say hello with your chat token first.' });
+          for (const reply of await handlePatronFrame(deps, flood, conversationId, frame)) send(reply);
+        } catch (error) {
+          if (isAppError(error))
+            return send({
+              type: 'error',
+              code: error.code,
+              message: error.message,
+              ...('clientId' in frame ? { clientId: frame.clientId } : {}),
+            });
+          request.log.error({ err: error }, 'patron frame failed');
+          send({ type: 'error', code: 'internal', message: 'Something went wrong on our side. Please try again.' });
+        }
+      });
+    });
+
+    socket.on('close', () => {
+      for (const off of unsubscribe) off();
+      const id = conversationId;
+      conversationId = undefined;
+      if (id)
+        void patronDisconnected(deps, id).catch((error: unknown) =>
+          request.log.warn({ err: error }, 'patron disconnect bookkeeping failed'),
+        );
+    });
+  };
+}

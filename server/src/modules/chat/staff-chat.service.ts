@@ -1,0 +1,251 @@
+import type { ConversationEventRow, ConversationRow } from '../../platform/db/schema.ts';
+import type { Actor } from '../../platform/actor.ts';
+import { topics } from '../../platform/bus.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { errors } from '../../platform/errors.ts';
+import { newId } from '../../platform/tokens.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { findStaffMember } from '../accounts/staff.service.ts';
+import { authorizeOnConversation } from '../conversations/conversations.policy.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { findDesk } from '../libraries/libraries.service.ts';
+import { presenceOf, rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { endConversation } from './chat.service.ts';
+
+type StaffActor = Extract<Actor, { kind: 'staff' }>;
+const ENDED = ['resolved', 'abandoned', 'missed'];
+
+async function conversationToActOn(
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+): Promise<{ row: ConversationRow; actor: StaffActor; displayName: string }> {
+  if (actor.kind !== 'staff') throw errors.unauthenticated();
+  const row = await conversations.findConversationById(deps.db, conversationId);
+  if (!row) throw errors.notFound('conversation');
+  authorizeOnConversation(actor, 'conversation.act', row);
+  const me = await findStaffMember(deps.db, actor.staffId);
+  return { row, actor, displayName: me?.displayName ?? 'A librarian' };
+}
+
+export interface StaffSend {
+  conversationId: string;
+  clientId: string;
+  body: string;
+  internal: boolean;
+}
+
+/** A reply the patron sees, or an internal note they never see. Idempotent by client id. */
+export async function sendStaffMessage(deps: Deps, actor: Actor, input: StaffSend): Promise<ConversationEventRow> {
+  const { row, actor: me, displayName } = await conversationToActOn(deps, actor, input.conversationId);
+  if (!input.internal) {
+    if (ENDED.includes(row.status))
+      throw errors.conflict('This chat has ended; the patron can no longer see new messages.');
+    if (row.status === 'queued') throw errors.conflict('Accept the chat before replying.');
+  }
+  const now = deps.clock.now().toISOString();
+  const author = { kind: 'staff' as const, staffId: me.staffId, displayName };
+  return commit(deps, async (trx, touched) => {
+    const { event, isDuplicate } = await appendEvent(
+      trx,
+      now,
+      row.id,
+      {
+        type: input.internal ? 'note' : 'message',
+        author,
+        body: input.body,
+        clientId: input.clientId,
+      },
+      touched,
+    );
+    if (!isDuplicate && !input.internal && row.first_response_at === null) {
+      await conversations.updateConversationRow(trx, row.id, { first_response_at: now });
+    }
+    return event;
+  });
+}
+
+export async function staffTyping(deps: Deps, actor: Actor, conversationId: string, isTyping: boolean): Promise<void> {
+  const { row, displayName } = await conversationToActOn(deps, actor, conversationId);
+  if (row.status !== 'active') return;
+  await deps.bus.publish(topics.conversation(conversationId), { kind: 'typing', from: 'staff', displayName, isTyping });
+}
+
+export async function staffSeen(deps: Deps, actor: Actor, conversationId: string, seq: number): Promise<void> {
+  const { row } = await conversationToActOn(deps, actor, conversationId);
+  const upTo = Math.min(seq, row.last_seq);
+  if (upTo <= row.staff_seen_seq) return;
+  await deps.db
+    .updateTable('conversations')
+    .set({ staff_seen_seq: upTo })
+    .where('id', '=', row.id)
+    .where('staff_seen_seq', '<', upTo)
+    .execute();
+  await deps.bus.publish(topics.conversation(conversationId), { kind: 'seen', by: 'staff', seq: upTo });
+}
+
+export async function endByStaff(deps: Deps, actor: Actor, conversationId: string): Promise<void> {
+  const { row, displayName } = await conversationToActOn(deps, actor, conversationId);
+  if (ENDED.includes(row.status)) return;
+  await endConversation(deps, row, { staffName: displayName });
+}
+
+export interface Transfer {
+  conversationId: string;
+  toStaffId?: string | undefined;
+  toDeskId?: string | undefined;
+  note: string;
+}
+
+/**
+ * Hands an active chat to a colleague (at once) or back to a desk's queue (at the front). The
+ * patron sees a polite message; the note stays internal; nothing sent meanwhile is lost, because
+ * the log does not move — only who answers it.
+ */
+export async function transferConversation(deps: Deps, actor: Actor, input: Transfer): Promise<void> {
+  if ((input.toStaffId === undefined) === (input.toDeskId === undefined)) {
+    throw errors.validation('Choose either a colleague or a desk.', [
+      { path: 'toStaffId', message: 'Choose one target' },
+    ]);
+  }
+  const { row, actor: me, displayName } = await conversationToActOn(deps, actor, input.conversationId);
+  if (row.status !== 'active') throw errors.conflict('Only a chat in progress can be transferred.');
+  const now = deps.clock.now().toISOString();
+  const author = { kind: 'staff' as const, staffId: me.staffId, displayName };
+
+  if (input.toStaffId !== undefined) {
+    const target = await findStaffMember(deps.db, input.toStaffId);
+    if (!target || target.libraryId !== row.library_id || !target.isActive || target.role === 'partner')
+      throw errors.notFound('staff member');
+    if (target.id === row.assignee_id) throw errors.conflict('The chat is already theirs.');
+    const presence = await presenceOf(deps, target.id);
+    if (!presence.connected || presence.status === 'offline')
+      throw errors.conflict(`${target.displayName} is offline.`);
+    if (presence.activeChats >= presence.maxChats)
+      throw errors.conflict(`${target.displayName} has no room for another chat.`);
+    await commit(deps, async (trx, touched) => {
+      const moved = await conversations.transitionConversation(trx, row.id, ['active'], {
+        assignee_id: target.id,
+        updated_at: now,
+      });
+      if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');
+      if (input.note) await appendEvent(trx, now, row.id, { type: 'note', author, body: input.note }, touched);
+      await appendEvent(
+        trx,
+        now,
+        row.id,
+        {
+          type: 'system',
+          author: { kind: 'system' },
+          body: `${displayName} transferred you to ${target.displayName}. Please stay in this chat.`,
+          systemKind: 'transferred',
+          data: { fromName: displayName, toName: target.displayName, toStaffId: target.id },
+        },
+        touched,
+      );
+    });
+    await deps.bus.publish(topics.staff(target.id), { kind: 'assigned', conversationId: row.id });
+    await rebalance(deps, row.library_id);
+    return;
+  }
+
+  const desk = await findDesk(deps.db, input.toDeskId ?? '');
+  if (!desk || desk.libraryId !== row.library_id || !desk.isActive) throw errors.notFound('desk');
+  await commit(deps, async (trx, touched) => {
+    // Back to the front of the queue: the patron has already waited once.
+    const moved = await conversations.transitionConversation(trx, row.id, ['active'], {
+      status: 'queued',
+      desk_id: desk.id,
+      assignee_id: null,
+      is_over_threshold: false,
+      updated_at: now,
+    });
+    if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');
+    await withdrawOffers(trx, row.id);
+    if (input.note) await appendEvent(trx, now, row.id, { type: 'note', author, body: input.note }, touched);
+    await appendEvent(
+      trx,
+      now,
+      row.id,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: `${displayName} transferred you to ${desk.name}. Please stay in this chat; the next librarian there will answer.`,
+        systemKind: 'transferred',
+        data: { fromName: displayName, toDesk: desk.name, toDeskId: desk.id },
+      },
+      touched,
+    );
+    touched.queue(row.library_id);
+  });
+  await rebalance(deps, row.library_id);
+}
+
+export async function wrapUp(
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  tags: string[],
+  readScale: number | null,
+): Promise<void> {
+  const { row } = await conversationToActOn(deps, actor, conversationId);
+  const now = deps.clock.now().toISOString();
+  await commit(deps, async (trx, touched) => {
+    await conversations.updateConversationRow(trx, row.id, {
+      tags_json: [...new Set(tags.map((t) => t.toLowerCase()))],
+      read_scale: readScale,
+      updated_at: now,
+    });
+    touched.state(row.id);
+  });
+}
+
+/** Blocks an abusive patron's address for a while (audited) and ends the chat. */
+export async function blockPatron(
+  deps: Deps,
+  actor: Actor,
+  conversationId: string,
+  minutes: number,
+  reason: string,
+): Promise<void> {
+  const { row, actor: me, displayName } = await conversationToActOn(deps, actor, conversationId);
+  const now = deps.clock.now();
+  const until = new Date(now.getTime() + minutes * 60_000).toISOString();
+  await commit(deps, async (trx, touched) => {
+    await trx
+      .insertInto('patron_blocks')
+      .values({
+        id: newId(),
+        library_id: row.library_id,
+        patron_id: row.patron_id,
+        ip_hash: row.patron_ip_hash,
+        reason,
+        created_by: me.staffId,
+        created_at: now.toISOString(),
+        until,
+      })
+      .execute();
+    await appendEvent(
+      trx,
+      now.toISOString(),
+      row.id,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: `${displayName} blocked this patron until ${until}`,
+        systemKind: 'blocked',
+        data: { until },
+      },
+      touched,
+    );
+    await recordAudit(trx, actor, now.toISOString(), {
+      action: 'patron.blocked',
+      subjectType: 'conversation',
+      subjectId: row.id,
+      details: { minutes },
+    });
+  });
+  const fresh = await conversations.findConversationById(deps.db, row.id);
+  if (fresh && !ENDED.includes(fresh.status)) await endConversation(deps, fresh, { staffName: displayName });
+}

@@ -1,0 +1,223 @@
+import { StaffClientFrame, type StaffServerFrame } from '@branchline/protocol';
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { Actor } from '../../platform/actor.ts';
+import { topics, type BusMessage } from '../../platform/bus.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { isAppError } from '../../platform/errors.ts';
+import { canOnConversation } from '../conversations/conversations.policy.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { presentEvent } from '../conversations/conversations.presenter.ts';
+import { presentRow } from '../conversations/conversations.service.ts';
+import * as routing from '../routing/routing.service.ts';
+import { parseFrame, sendFrame, SerialQueue } from './frames.ts';
+import * as staffChat from './staff-chat.service.ts';
+
+type StaffActor = Extract<Actor, { kind: 'staff' }>;
+const QUEUE_REFRESH_MS = 1000;
+
+/**
+ * One dashboard tab. After `hello` it follows the person's own chats (and any others it
+ * subscribes to) from the given sequence numbers, rings with offers, and shows the queues.
+ */
+export function staffSocket(deps: Deps) {
+  return (socket: WebSocket, request: FastifyRequest): void => {
+    const actor = request.actor as StaffActor;
+    const own = new URL(deps.config.publicUrl).origin.toLowerCase();
+    const origin = request.headers.origin?.toLowerCase();
+    // Cross-site WebSocket hijacking: the cookie would ride along, so the page must be ours.
+    if (
+      origin !== undefined &&
+      origin !== own &&
+      origin !== `${request.protocol}://${request.headers.host ?? ''}`.toLowerCase()
+    ) {
+      sendFrame(socket, { type: 'error', code: 'forbidden', message: 'Open the dashboard from its own address.' });
+      socket.close(4403, 'origin not allowed');
+      return;
+    }
+    const serial = new SerialQueue((error) => request.log.warn({ err: error }, 'staff delivery failed'));
+    const cursors = new Map<string, number>();
+    const unsubscribe = new Map<string, () => void>();
+    const send = (frame: StaffServerFrame) => sendFrame(socket, frame);
+    let greeted = false;
+    let lastQueueRefresh = 0;
+    let closed = false;
+
+    const deliver = (conversationId: string) =>
+      serial.push(async () => {
+        const after = cursors.get(conversationId);
+        if (after === undefined) return;
+        const rows = await conversations.listEventsAfter(deps.db, conversationId, after, { includeNotes: true });
+        for (const row of rows) {
+          if (row.seq <= (cursors.get(conversationId) ?? 0)) continue;
+          send({ type: 'event', conversationId, event: presentEvent(row) });
+          cursors.set(conversationId, row.seq);
+        }
+        if (rows.some((r) => r.type === 'system')) await sendConversation(conversationId);
+      });
+    const sendConversation = async (conversationId: string) => {
+      const row = await conversations.findConversationById(deps.db, conversationId);
+      if (row) send({ type: 'conversation', conversation: await presentRow(deps.db, row) });
+    };
+    const follow = (conversationId: string, after: number) => {
+      if (closed) return;
+      cursors.set(conversationId, Math.max(after, cursors.get(conversationId) ?? -1));
+      if (!unsubscribe.has(conversationId)) {
+        unsubscribe.set(
+          conversationId,
+          deps.bus.subscribe(topics.conversation(conversationId), (m) => onConversation(conversationId, m)),
+        );
+      }
+      void deliver(conversationId);
+    };
+    const onConversation = (conversationId: string, message: BusMessage) => {
+      if (message.kind === 'events') void deliver(conversationId);
+      else if (message.kind === 'conversation') void serial.push(() => sendConversation(conversationId));
+      // Whether the patron is typing, never what: a typing preview would show words they chose not to send.
+      else if (message.kind === 'typing' && message.from === 'patron')
+        send({ type: 'typing', conversationId, isTyping: message.isTyping });
+      else if (message.kind === 'seen' && message.by === 'patron')
+        send({ type: 'seen', conversationId, seq: message.seq });
+    };
+    const onStaff = (message: BusMessage) =>
+      void serial.push(async () => {
+        if (message.kind === 'offer') {
+          const row = await conversations.findConversationById(deps.db, message.conversationId);
+          if (row?.status === 'queued')
+            send({ type: 'offer', conversation: await presentRow(deps.db, row), ringUntil: message.ringUntil });
+        } else if (message.kind === 'offer.withdrawn') {
+          send({
+            type: 'offer.withdrawn',
+            conversationId: message.conversationId,
+            reason: message.reason,
+            takenBy: message.takenBy,
+          });
+        } else if (message.kind === 'presence') {
+          send({ type: 'presence', presence: await routing.presenceOf(deps, actor.staffId) });
+        } else if (message.kind === 'assigned') {
+          follow(message.conversationId, 0);
+          await sendConversation(message.conversationId);
+        }
+      });
+    const onLibrary = (message: BusMessage) => {
+      if (message.kind !== 'queue') return;
+      const now = Date.now();
+      if (now - lastQueueRefresh < QUEUE_REFRESH_MS) return;
+      lastQueueRefresh = now;
+      void serial.push(async () => send({ type: 'queue', queues: await routing.queueSnapshot(deps, actor.libraryId) }));
+    };
+
+    const offStaff = deps.bus.subscribe(topics.staff(actor.staffId), onStaff);
+    const offLibrary = deps.bus.subscribe(topics.library(actor.libraryId), onLibrary);
+    void routing
+      .staffConnected(deps, actor)
+      .catch((error: unknown) => request.log.warn({ err: error }, 'presence bookkeeping failed'));
+
+    socket.on('message', (raw, isBinary) => {
+      const parsed = parseFrame(raw, isBinary, StaffClientFrame);
+      if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message });
+      const frame = parsed.frame;
+      void serial.push(async () => {
+        try {
+          await handle(frame);
+        } catch (error) {
+          const conversationId = 'conversationId' in frame ? frame.conversationId : undefined;
+          const clientId = 'clientId' in frame ? frame.clientId : undefined;
+          if (isAppError(error)) {
+            return send({
+              type: 'error',
+              code: error.code,
+              message: error.message,
+              ...(conversationId ? { conversationId } : {}),
+              ...(clientId ? { clientId } : {}),
+            });
+          }
+          request.log.error({ err: error }, 'staff frame failed');
+          send({ type: 'error', code: 'internal', message: 'Something went wrong on our side. Please try again.' });
+        }
+      });
+    });
+
+    async function handle(frame: StaffClientFrame): Promise<void> {
+      switch (frame.type) {
+        case 'hello': {
+          if (greeted) return;
+          greeted = true;
+          const mine = await conversations.listConversationRows(deps.db, {
+            libraryId: actor.libraryId,
+            assigneeId: actor.staffId,
+            status: 'active',
+            limit: 100,
+          });
+          const offers = [];
+          for (const offer of await routing.ringingFor(deps, actor.staffId)) {
+            const row = await conversations.findConversationById(deps.db, offer.conversation_id);
+            if (row?.status === 'queued')
+              offers.push({ conversation: await presentRow(deps.db, row), ringUntil: offer.ring_until });
+          }
+          send({
+            type: 'welcome',
+            presence: await routing.presenceOf(deps, actor.staffId),
+            conversations: await Promise.all(mine.map((r) => presentRow(deps.db, r))),
+            queues: await routing.queueSnapshot(deps, actor.libraryId),
+            offers,
+          });
+          const asked = new Map(frame.subscriptions.map((s) => [s.conversationId, s.after]));
+          for (const row of mine) follow(row.id, asked.get(row.id) ?? 0);
+          for (const [id, after] of asked) if (!cursors.has(id)) await subscribe(id, after);
+          return;
+        }
+        case 'subscribe':
+          return subscribe(frame.conversationId, frame.after);
+        case 'presence.set':
+          await routing.setPresence(deps, actor, { status: frame.status, deskIds: frame.deskIds });
+          return;
+        case 'conversation.accept': {
+          const row = await routing.acceptConversation(deps, actor, frame.conversationId);
+          follow(row.id, 0);
+          return sendConversation(row.id);
+        }
+        case 'conversation.decline':
+          return routing.declineOffer(deps, actor, frame.conversationId);
+        case 'message.send': {
+          const event = await staffChat.sendStaffMessage(deps, actor, frame);
+          send({ type: 'ack', conversationId: frame.conversationId, clientId: frame.clientId, seq: event.seq });
+          return;
+        }
+        case 'typing':
+          return staffChat.staffTyping(deps, actor, frame.conversationId, frame.isTyping);
+        case 'seen':
+          return staffChat.staffSeen(deps, actor, frame.conversationId, frame.seq);
+        case 'conversation.transfer':
+          return staffChat.transferConversation(deps, actor, frame);
+        case 'conversation.end':
+          return staffChat.endByStaff(deps, actor, frame.conversationId);
+        case 'conversation.wrapup':
+          return staffChat.wrapUp(deps, actor, frame.conversationId, frame.tags, frame.readScale);
+        case 'patron.block':
+          return staffChat.blockPatron(deps, actor, frame.conversationId, frame.minutes, frame.reason);
+        case 'ping':
+          return send({ type: 'pong' });
+      }
+    }
+
+    async function subscribe(conversationId: string, after: number): Promise<void> {
+      const row = await conversations.findConversationById(deps.db, conversationId);
+      if (!row || !canOnConversation(actor, 'conversation.read', row)) {
+        send({ type: 'error', code: 'not_found', message: 'That conversation does not exist.', conversationId });
+        return;
+      }
+      follow(conversationId, after);
+    }
+
+    socket.on('close', () => {
+      closed = true;
+      offStaff();
+      offLibrary();
+      for (const off of unsubscribe.values()) off();
+      void routing
+        .staffDisconnected(deps, actor)
+        .catch((error: unknown) => request.log.warn({ err: error }, 'presence bookkeeping failed'));
+    });
+  };
+}

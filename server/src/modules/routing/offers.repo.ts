@@ -1,0 +1,48 @@
+import type { Db } from '../../platform/db/database.ts';
+import type { OfferRow } from '../../platform/db/schema.ts';
+import { newId } from '../../platform/tokens.ts';
+
+export function insertOffer(db: Db, row: Omit<OfferRow, 'id'>): Promise<OfferRow> {
+  return db
+    .insertInto('conversation_offers')
+    .values({ ...row, id: newId() })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function offersOf(db: Db, conversationIds: string[]): Promise<OfferRow[]> {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db.selectFrom('conversation_offers').selectAll().where('conversation_id', 'in', conversationIds).execute();
+}
+
+export function ringingOffersOfStaff(db: Db, staffId: string): Promise<OfferRow[]> {
+  return db
+    .selectFrom('conversation_offers')
+    .selectAll()
+    .where('staff_id', '=', staffId)
+    .where('state', '=', 'ringing')
+    .execute();
+}
+
+export function expiredOffers(db: Db, now: string): Promise<OfferRow[]> {
+  return db
+    .selectFrom('conversation_offers')
+    .selectAll()
+    .where('state', '=', 'ringing')
+    .where('ring_until', 'is not', null)
+    .where('ring_until', '<=', now)
+    .execute();
+}
+
+/** Moves ringing offers to `state`; answers the ones that moved (so each is announced once). */
+export function closeOffers(
+  db: Db,
+  where: { conversationId?: string; staffId?: string; offerId?: string },
+  state: string,
+): Promise<OfferRow[]> {
+  let q = db.updateTable('conversation_offers').set({ state }).where('state', '=', 'ringing');
+  if (where.conversationId !== undefined) q = q.where('conversation_id', '=', where.conversationId);
+  if (where.staffId !== undefined) q = q.where('staff_id', '=', where.staffId);
+  if (where.offerId !== undefined) q = q.where('id', '=', where.offerId);
+  return q.returningAll().execute();
+}

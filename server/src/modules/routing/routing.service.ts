@@ -1,0 +1,356 @@
+import type { Desk, DeskQueue, Presence, PresenceStatus, SetPresenceBody } from '@branchline/protocol';
+import type { Actor } from '../../platform/actor.ts';
+import { topics, type BusMessage } from '../../platform/bus.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { ConversationRow, PresenceRow } from '../../platform/db/schema.ts';
+import type { Deps } from '../../platform/deps.ts';
+import { AppError, errors } from '../../platform/errors.ts';
+import { findStaffMember, listStaffMembers } from '../accounts/staff.service.ts';
+import { authorizeOnConversation } from '../conversations/conversations.policy.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
+import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff } from './offers.repo.ts';
+import { activeChatCounts, adjustConnections, findPresence, listPresenceRows, savePresence } from './presence.repo.ts';
+
+type StaffActor = Extract<Actor, { kind: 'staff' }>;
+
+function deskIdsOf(row: PresenceRow | undefined): string[] {
+  return Array.isArray(row?.desk_ids_json) ? (row.desk_ids_json as string[]) : [];
+}
+
+async function publish(deps: Deps, topic: string, message: BusMessage): Promise<void> {
+  await deps.bus.publish(topic, message).catch((error: unknown) => deps.log.warn({ err: error }, 'bus publish failed'));
+}
+
+export async function presenceOf(deps: Deps, staffId: string): Promise<Presence> {
+  const staff = await findStaffMember(deps.db, staffId);
+  if (!staff) throw errors.notFound('staff member');
+  const row = await findPresence(deps.db, staffId);
+  const active = (await activeChatCounts(deps.db, staff.libraryId)).get(staffId) ?? 0;
+  return {
+    staffId,
+    displayName: staff.displayName,
+    status: (row?.status as PresenceStatus | undefined) ?? 'offline',
+    deskIds: deskIdsOf(row),
+    activeChats: active,
+    maxChats: staff.maxConcurrentChats,
+    connected: (row?.connections ?? 0) > 0,
+  };
+}
+
+/** Everyone of the library with their presence: for transfers and the supervisor's view. */
+export async function listPresence(deps: Deps, actor: Actor): Promise<Presence[]> {
+  if (actor.kind !== 'staff') throw errors.unauthenticated();
+  if (actor.role === 'partner') throw errors.forbidden();
+  const staff = (await listStaffMembers(deps.db, actor.libraryId)).filter((s) => s.isActive && s.role !== 'partner');
+  const rows = new Map(
+    (
+      await listPresenceRows(
+        deps.db,
+        staff.map((s) => s.id),
+      )
+    ).map((r) => [r.staff_id, r]),
+  );
+  const active = await activeChatCounts(deps.db, actor.libraryId);
+  return staff.map((s) => {
+    const row = rows.get(s.id);
+    return {
+      staffId: s.id,
+      displayName: s.displayName,
+      status: (row?.status as PresenceStatus | undefined) ?? 'offline',
+      deskIds: deskIdsOf(row),
+      activeChats: active.get(s.id) ?? 0,
+      maxChats: s.maxConcurrentChats,
+      connected: (row?.connections ?? 0) > 0,
+    };
+  });
+}
+
+/** A staff member says whether they are available and which desks they are serving. */
+export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBody): Promise<Presence> {
+  if (actor.kind !== 'staff') throw errors.unauthenticated();
+  if (actor.role === 'partner') throw errors.forbidden('Partners do not serve desks.');
+  const desks = await listDesksOfLibrary(deps.db, actor.libraryId);
+  const known = new Set(desks.filter((d) => d.isActive).map((d) => d.id));
+  const unknown = body.deskIds.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw errors.validation(
+      'Some of those desks do not exist or are closed.',
+      unknown.map((id) => ({ path: 'deskIds', message: `Unknown desk ${id}` })),
+    );
+  }
+  const now = deps.clock.now().toISOString();
+  const existing = await findPresence(deps.db, actor.staffId);
+  await savePresence(deps.db, {
+    staff_id: actor.staffId,
+    status: body.status,
+    desk_ids_json: [...new Set(body.deskIds)],
+    connections: existing?.connections ?? 0,
+    free_since: existing?.status === 'available' ? existing.free_since : now,
+    updated_at: now,
+  });
+  await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
+  await rebalance(deps, actor.libraryId);
+  return presenceOf(deps, actor.staffId);
+}
+
+/** A dashboard tab connected. */
+export async function staffConnected(deps: Deps, actor: StaffActor): Promise<void> {
+  await adjustConnections(deps.db, actor.staffId, 1, deps.clock.now().toISOString());
+  await rebalance(deps, actor.libraryId);
+}
+
+/** A dashboard tab went away; with the last one gone the person is offline. */
+export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const row = await adjustConnections(deps.db, actor.staffId, -1, now);
+  if (row.connections <= 0) {
+    await savePresence(deps.db, { ...row, connections: 0, status: 'offline', updated_at: now });
+    await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
+  }
+  await rebalance(deps, actor.libraryId);
+}
+
+interface Candidate {
+  staffId: string;
+  displayName: string;
+  active: number;
+  max: number;
+  freeSince: string;
+  deskIds: string[];
+}
+
+async function candidates(deps: Deps, libraryId: string): Promise<Candidate[]> {
+  const staff = (await listStaffMembers(deps.db, libraryId)).filter((s) => s.isActive && s.role !== 'partner');
+  const rows = await listPresenceRows(
+    deps.db,
+    staff.map((s) => s.id),
+  );
+  const active = await activeChatCounts(deps.db, libraryId);
+  const byId = new Map(staff.map((s) => [s.id, s]));
+  return rows
+    .filter((r) => r.status === 'available' && r.connections > 0)
+    .map((r) => ({
+      staffId: r.staff_id,
+      displayName: byId.get(r.staff_id)?.displayName ?? '',
+      active: active.get(r.staff_id) ?? 0,
+      max: byId.get(r.staff_id)?.maxConcurrentChats ?? 3,
+      freeSince: r.free_since,
+      deskIds: deskIdsOf(r),
+    }));
+}
+
+function queuedChats(db: Db, libraryId: string): Promise<ConversationRow[]> {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('library_id', '=', libraryId)
+    .where('status', '=', 'queued')
+    .where('channel', '=', 'chat')
+    .orderBy('queued_at')
+    .orderBy('created_at')
+    .execute();
+}
+
+/**
+ * Makes the offers match the queue: oldest chat first, only to people who are available,
+ * serving that desk and under their limit. Claim desks ring everyone eligible; assign desks
+ * ring one person at a time (least busy, then longest free). Safe to call at any time.
+ */
+export async function rebalance(deps: Deps, libraryId: string): Promise<void> {
+  const now = deps.clock.now();
+  const queued = await queuedChats(deps.db, libraryId);
+  const people = await candidates(deps, libraryId);
+  const eligible = new Map(people.filter((p) => p.active < p.max).map((p) => [p.staffId, p]));
+  const offers = await offersOf(
+    deps.db,
+    queued.map((c) => c.id),
+  );
+  const desks = new Map<string, Desk>();
+  for (const id of new Set(queued.map((c) => c.desk_id))) {
+    const desk = await findDesk(deps.db, id);
+    if (desk) desks.set(id, desk);
+  }
+  const spare = new Map([...eligible.values()].map((p) => [p.staffId, p.max - p.active]));
+
+  for (const chat of queued) {
+    const desk = desks.get(chat.desk_id);
+    if (!desk) continue;
+    const mine = offers.filter((o) => o.conversation_id === chat.id);
+    // Ringing people who can no longer take it stop ringing.
+    for (const offer of mine.filter((o) => o.state === 'ringing')) {
+      const person = eligible.get(offer.staff_id);
+      if (!person || !person.deskIds.includes(desk.id)) {
+        const closed = await closeOffers(deps.db, { offerId: offer.id }, 'withdrawn');
+        offer.state = 'withdrawn';
+        if (closed.length)
+          await publish(deps, topics.staff(offer.staff_id), {
+            kind: 'offer.withdrawn',
+            conversationId: chat.id,
+            reason: 'timeout',
+            takenBy: null,
+          });
+      }
+    }
+    const ringing = mine.filter((o) => o.state === 'ringing');
+    const forDesk = [...eligible.values()].filter((p) => p.deskIds.includes(desk.id));
+    if (desk.mode === 'claim') {
+      for (const person of forDesk) {
+        if (ringing.some((o) => o.staff_id === person.staffId)) continue;
+        await ring(deps, chat, person.staffId, null, now);
+      }
+      continue;
+    }
+    if (ringing.length > 0) {
+      for (const o of ringing) spare.set(o.staff_id, (spare.get(o.staff_id) ?? 1) - 1);
+      continue;
+    }
+    const passedOver = new Set(
+      mine.filter((o) => o.state === 'timeout' || o.state === 'declined').map((o) => o.staff_id),
+    );
+    const next = forDesk
+      .filter((p) => (spare.get(p.staffId) ?? 0) > 0 && !passedOver.has(p.staffId))
+      .sort((a, b) => a.active - b.active || a.freeSince.localeCompare(b.freeSince))[0];
+    if (!next) continue;
+    spare.set(next.staffId, (spare.get(next.staffId) ?? 1) - 1);
+    await ring(deps, chat, next.staffId, new Date(now.getTime() + desk.ringTimeoutSeconds * 1000).toISOString(), now);
+  }
+}
+
+async function ring(
+  deps: Deps,
+  chat: ConversationRow,
+  staffId: string,
+  ringUntil: string | null,
+  now: Date,
+): Promise<void> {
+  await commit(deps, async (trx, touched) => {
+    await insertOffer(trx, {
+      conversation_id: chat.id,
+      staff_id: staffId,
+      state: 'ringing',
+      offered_at: now.toISOString(),
+      ring_until: ringUntil,
+    });
+    const staff = await findStaffMember(trx, staffId);
+    await appendEvent(
+      trx,
+      now.toISOString(),
+      chat.id,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: `Offered to ${staff?.displayName ?? 'a librarian'}`,
+        systemKind: 'offered',
+        data: { staffId, ringUntil },
+      },
+      touched,
+    );
+  });
+  await publish(deps, topics.staff(staffId), { kind: 'offer', conversationId: chat.id, ringUntil });
+}
+
+/** First to accept takes the chat; everyone else sees it taken at once. */
+export async function acceptConversation(deps: Deps, actor: Actor, conversationId: string): Promise<ConversationRow> {
+  if (actor.kind !== 'staff') throw errors.unauthenticated();
+  const existing = await conversations.findConversationById(deps.db, conversationId);
+  if (!existing) throw errors.notFound('conversation');
+  authorizeOnConversation(actor, 'conversation.accept', existing);
+  const me = await presenceOf(deps, actor.staffId);
+  if (me.activeChats >= me.maxChats) {
+    throw new AppError('conflict', `You already have ${me.activeChats} chats open, your limit. End one first.`);
+  }
+  if (!me.deskIds.includes(existing.desk_id) && actor.role !== 'supervisor' && actor.role !== 'admin') {
+    throw errors.forbidden('You are not serving this desk.');
+  }
+  const now = deps.clock.now().toISOString();
+  const { row, others } = await commit(deps, async (trx, touched) => {
+    const taken = await conversations.transitionConversation(trx, conversationId, ['queued'], {
+      status: 'active',
+      assignee_id: actor.staffId,
+      accepted_at: now,
+      is_over_threshold: false,
+      updated_at: now,
+    });
+    if (!taken) {
+      const current = await conversations.findConversationById(trx, conversationId);
+      const holder = current?.assignee_id ? await findStaffMember(trx, current.assignee_id) : undefined;
+      throw errors.conflict(
+        holder ? `${holder.displayName} has already taken this chat.` : 'This chat is no longer waiting.',
+      );
+    }
+    await closeOffers(trx, { conversationId, staffId: actor.staffId }, 'accepted');
+    const withdrawn = await closeOffers(trx, { conversationId }, 'withdrawn');
+    await appendEvent(
+      trx,
+      now,
+      conversationId,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: `${me.displayName} joined the chat`,
+        systemKind: 'accepted',
+        data: { staffId: actor.staffId, staffName: me.displayName },
+      },
+      touched,
+    );
+    touched.queue(taken.library_id);
+    return { row: taken, others: withdrawn };
+  });
+  await Promise.all(
+    others.map((o) =>
+      publish(deps, topics.staff(o.staff_id), {
+        kind: 'offer.withdrawn',
+        conversationId,
+        reason: 'taken',
+        takenBy: me.displayName,
+      }),
+    ),
+  );
+  await rebalance(deps, row.library_id);
+  return row;
+}
+
+/** Assign mode: pass an offered chat on to the next person. */
+export async function declineOffer(deps: Deps, actor: Actor, conversationId: string): Promise<void> {
+  if (actor.kind !== 'staff') throw errors.unauthenticated();
+  const closed = await closeOffers(deps.db, { conversationId, staffId: actor.staffId }, 'declined');
+  if (closed.length === 0) throw errors.conflict('That chat is not ringing for you.');
+  await publish(deps, topics.staff(actor.staffId), {
+    kind: 'offer.withdrawn',
+    conversationId,
+    reason: 'declined',
+    takenBy: null,
+  });
+  await rebalance(deps, actor.libraryId);
+}
+
+/** Chats currently ringing for one person, for a dashboard that just connected. */
+export async function ringingFor(deps: Deps, staffId: string) {
+  return ringingOffersOfStaff(deps.db, staffId);
+}
+
+/** Waiting chats per desk, with the highlight for those past the desk's threshold. */
+export async function queueSnapshot(deps: Deps, libraryId: string): Promise<DeskQueue[]> {
+  const queued = await queuedChats(deps.db, libraryId);
+  const desks = await listDesksOfLibrary(deps.db, libraryId);
+  return desks
+    .filter((d) => d.isActive)
+    .map((desk) => {
+      const waiting = queued.filter((c) => c.desk_id === desk.id);
+      return {
+        deskId: desk.id,
+        waiting: waiting.length,
+        oldestQueuedAt: waiting[0]?.queued_at ?? null,
+        overThreshold: waiting.some((c) => c.is_over_threshold),
+      };
+    });
+}
+
+/** Stops every offer of a conversation ringing (it ended or moved); answers whom to tell. */
+export function withdrawOffers(trx: Db, conversationId: string) {
+  return closeOffers(trx, { conversationId }, 'withdrawn');
+}
+
+export { sweep } from './sweep.ts';

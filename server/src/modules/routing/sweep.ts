@@ -1,0 +1,108 @@
+import { topics } from '../../platform/bus.ts';
+import type { Deps } from '../../platform/deps.ts';
+import * as conversations from '../conversations/conversations.repo.ts';
+import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { findDesk } from '../libraries/libraries.service.ts';
+import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
+import { findPresence, savePresence } from './presence.repo.ts';
+import { rebalance } from './routing.service.ts';
+
+/**
+ * The clockwork of routing, run every second (and by tests with a fake clock): unanswered
+ * offers time out and their person is set away; long waits are flagged; patrons who left the
+ * queue are counted abandoned or missed. Every step is a conditional update, so several
+ * instances may sweep at once.
+ */
+export async function sweep(deps: Deps): Promise<void> {
+  const now = deps.clock.now();
+  const iso = now.toISOString();
+  const libraries = new Set<string>();
+
+  for (const offer of await expiredOffers(deps.db, iso)) {
+    const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout');
+    if (closed.length === 0) continue;
+    const presence = await findPresence(deps.db, offer.staff_id);
+    if (presence?.status === 'available') {
+      await savePresence(deps.db, { ...presence, status: 'away', updated_at: iso });
+      await deps.bus.publish(topics.staff(offer.staff_id), { kind: 'presence' });
+    }
+    await deps.bus.publish(topics.staff(offer.staff_id), {
+      kind: 'offer.withdrawn',
+      conversationId: offer.conversation_id,
+      reason: 'timeout',
+      takenBy: null,
+    });
+    const chat = await conversations.findConversationById(deps.db, offer.conversation_id);
+    if (chat) libraries.add(chat.library_id);
+  }
+
+  const queued = await deps.db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('status', '=', 'queued')
+    .where('channel', '=', 'chat')
+    .execute();
+  for (const chat of queued) {
+    const desk = await findDesk(deps.db, chat.desk_id);
+    if (
+      !chat.is_over_threshold &&
+      desk &&
+      chat.queued_at &&
+      new Date(chat.queued_at).getTime() + desk.waitThresholdSeconds * 1000 <= now.getTime()
+    ) {
+      const flagged = await conversations.transitionConversation(deps.db, chat.id, ['queued'], {
+        is_over_threshold: true,
+      });
+      if (flagged) {
+        await deps.bus.publish(topics.library(chat.library_id), { kind: 'queue' });
+      }
+    }
+    const graceEnds = chat.patron_left_at
+      ? new Date(chat.patron_left_at).getTime() + deps.config.chatReconnectGraceSeconds * 1000
+      : Infinity;
+    if (chat.patron_connections <= 0 && graceEnds <= now.getTime()) {
+      await markLeft(deps, chat.id, iso);
+      libraries.add(chat.library_id);
+    }
+  }
+  for (const libraryId of libraries) await rebalance(deps, libraryId);
+}
+
+/**
+ * The patron left while waiting. Missed if it rang for someone who did not answer in time;
+ * abandoned if the patron gave up before anyone was asked.
+ */
+async function markLeft(deps: Deps, conversationId: string, now: string): Promise<void> {
+  const rang = (await offersOf(deps.db, [conversationId])).length > 0;
+  const status = rang ? 'missed' : 'abandoned';
+  const withdrawn = await commit(deps, async (trx, touched) => {
+    const left = await conversations.transitionConversation(trx, conversationId, ['queued'], {
+      status,
+      resolved_at: now,
+      updated_at: now,
+    });
+    if (!left) return [];
+    await appendEvent(
+      trx,
+      now,
+      conversationId,
+      {
+        type: 'system',
+        author: { kind: 'system' },
+        body: rang ? 'The patron left before anyone answered' : 'The patron left the queue',
+        systemKind: rang ? 'missed' : 'abandoned',
+      },
+      touched,
+    );
+    touched.queue(left.library_id);
+    return closeOffers(trx, { conversationId }, 'withdrawn');
+  });
+  for (const offer of withdrawn) {
+    await deps.bus.publish(topics.staff(offer.staff_id), {
+      kind: 'offer.withdrawn',
+      conversationId,
+      reason: 'abandoned',
+      takenBy: null,
+    });
+  }
+}

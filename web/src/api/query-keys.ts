@@ -1,0 +1,11 @@
+/** Every TanStack Query key the dashboard uses, in one place so mutations invalidate the right lists. */
+export const queryKeys = {
+  session: ['session'] as const,
+  library: (id: string) => ['libraries', id] as const,
+  branches: (libraryId: string) => ['libraries', libraryId, 'branches'] as const,
+  branch: (id: string) => ['branches', id] as const,
+  desks: (libraryId: string) => ['libraries', libraryId, 'desks'] as const,
+  desk: (id: string) => ['desks', id] as const,
+  staffList: ['staff'] as const,
+  staffMember: (id: string) => ['staff', id] as const,
+};
