@@ -48,9 +48,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** The whole server on a fresh database of `dialect`, never listening (use app.inject). */
 export async function buildTestApp(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: TestClock; config?: Partial<Config> } = {},
+  options: { env?: Record<string, string>; clock?: TestClock; config?: Partial<Config>; database?: TestDatabase } = {},
 ): Promise<TestApp> {
-  const database = await openTestDatabase(dialect);
+  const database = options.database ?? (await openTestDatabase(dialect));
   const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'branchline-outbox-'));
   const clock = options.clock ?? new TestClock();
   const config = { ...testConfig(options.env), dataDir: outboxDir, ...options.config };
@@ -59,6 +59,8 @@ export async function buildTestApp(
     clock,
     logger: false,
     mailer: createOutboxMailer(outboxDir, config.mailFrom),
+    // Routing's clockwork runs only when a test calls sweep(), so time-based cases are exact.
+    sweepIntervalMs: 0,
   });
   return {
     app,
