@@ -4,7 +4,7 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    target: 'es2020',
+    target: 'es2022',
     lib: { entry: 'src/widget.ts', formats: ['iife'], name: 'BranchlineWidget', fileName: () => 'widget.js' },
   },
 });

@@ -39,6 +39,7 @@ export function renderHomePage({ library, branches, now, locale }: HomePageData)
   const active = branches.filter((b) => b.isActive);
   const body = html` <h1>${t.heroTitle(library.name)}</h1>
     <p class="lead">${t.heroLead}</p>
+    <p class="cta"><a class="button" href="/chat?lang=${locale}">${t.chatWithLibrarian}</a></p>
     ${
       contacts.length > 0
         ? html`<section aria-labelledby="reach">

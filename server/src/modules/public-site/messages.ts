@@ -24,6 +24,24 @@ export interface Messages {
   privacy: string;
   staffSignIn: string;
   notSetUp: string;
+  chatWithLibrarian: string;
+  chatLead: string;
+  chatDesks: string;
+  openNow: string;
+  closedNow: string;
+  deskNotFound: string;
+  noScriptIntro: string;
+  yourEmail: string;
+  yourName: string;
+  optional: string;
+  yourQuestion: string;
+  sendQuestion: string;
+  questionThanks: string;
+  questionThanksLead: string;
+  backToChat: string;
+  fixErrors: string;
+  errorEmail: string;
+  errorMessage: string;
 }
 
 export const MESSAGES: Record<Locale, Messages> = {
@@ -57,6 +75,25 @@ export const MESSAGES: Record<Locale, Messages> = {
       'Your questions are private. We do not need your name to help you, and we delete conversation details after a set time.',
     staffSignIn: 'Staff sign in',
     notSetUp: 'This library has not been set up yet.',
+    chatWithLibrarian: 'Chat with a librarian',
+    chatLead: 'Ask anything: no account needed, and you do not have to give your name.',
+    chatDesks: 'Choose who to ask',
+    openNow: 'Open now',
+    closedNow: 'Closed now — leave a question and we will answer by email',
+    deskNotFound: 'There is no such chat at this library.',
+    noScriptIntro:
+      'Live chat needs JavaScript, which is turned off in your browser. Leave your question here and we will answer by email within one business day.',
+    yourEmail: 'Your email address',
+    yourName: 'Your name',
+    optional: 'optional',
+    yourQuestion: 'Your question',
+    sendQuestion: 'Send question',
+    questionThanks: 'Thank you — your question is on its way',
+    questionThanksLead: 'A librarian will answer by email within one business day.',
+    backToChat: 'Back to the chat page',
+    fixErrors: 'Please fix the following:',
+    errorEmail: 'Enter an email address such as name@example.com, so we can answer you.',
+    errorMessage: 'Write your question (up to 4,000 characters).',
   },
   es: {
     languageName: 'Español',
@@ -88,6 +125,25 @@ export const MESSAGES: Record<Locale, Messages> = {
       'Tus preguntas son privadas. No necesitamos tu nombre para ayudarte, y borramos los detalles de las conversaciones después de un tiempo establecido.',
     staffSignIn: 'Acceso para el personal',
     notSetUp: 'Esta biblioteca aún no está configurada.',
+    chatWithLibrarian: 'Chatea con un bibliotecario',
+    chatLead: 'Pregunta lo que quieras: no necesitas una cuenta ni dar tu nombre.',
+    chatDesks: 'Elige a quién preguntar',
+    openNow: 'Abierto ahora',
+    closedNow: 'Cerrado ahora: deja tu pregunta y te responderemos por correo electrónico',
+    deskNotFound: 'Este chat no existe en esta biblioteca.',
+    noScriptIntro:
+      'El chat en vivo necesita JavaScript, que está desactivado en tu navegador. Deja tu pregunta aquí y te responderemos por correo electrónico en un día hábil.',
+    yourEmail: 'Tu correo electrónico',
+    yourName: 'Tu nombre',
+    optional: 'opcional',
+    yourQuestion: 'Tu pregunta',
+    sendQuestion: 'Enviar pregunta',
+    questionThanks: 'Gracias: tu pregunta va en camino',
+    questionThanksLead: 'Un bibliotecario te responderá por correo electrónico en un día hábil.',
+    backToChat: 'Volver a la página del chat',
+    fixErrors: 'Corrige lo siguiente:',
+    errorEmail: 'Escribe un correo electrónico como nombre@ejemplo.com para poder responderte.',
+    errorMessage: 'Escribe tu pregunta (hasta 4.000 caracteres).',
   },
 };
 

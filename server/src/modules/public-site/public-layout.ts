@@ -72,5 +72,13 @@ h2{font-size:1.25rem;margin:2rem 0 .5rem}
 .muted{color:var(--muted)}
 .site-footer{border-top:1px solid var(--border);padding-top:1rem;padding-bottom:2rem}
 .site-footer a{display:inline-flex;align-items:center;min-height:44px}
+label{font-weight:600}
+input,textarea{font:inherit;color:var(--fg);background:var(--bg);border:2px solid var(--border);border-radius:.375rem;padding:.5rem .625rem;min-height:44px;width:100%;max-width:32rem}
+input:focus-visible,textarea:focus-visible{outline:3px solid var(--focus);outline-offset:1px}
+[aria-invalid="true"]{border-color:#b42318}
+button,.button{font:inherit;font-weight:600;min-height:44px;min-width:44px;padding:.5rem 1.25rem;border:0;border-radius:.375rem;background:var(--accent);color:var(--accent-fg);cursor:pointer;text-decoration:none;display:inline-flex;align-items:center}
+[role="alert"]{border-left:4px solid #b42318;padding:.25rem .75rem;margin:.5rem 0}
+branchline-chat{display:block;margin:1rem 0}
+.cta{margin:1.5rem 0}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 `;

@@ -1,19 +1,40 @@
+import crypto from 'node:crypto';
+import { Email, LeaveQuestionBody, Slug, type Desk, type Library } from '@branchline/protocol';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { system } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
-import { getDefaultLibrary, listBranches } from '../libraries/libraries.service.ts';
+import { leaveQuestion } from '../chat/chat.service.ts';
+import { getDefaultLibrary, listBranches, listDesksOfLibrary } from '../libraries/libraries.service.ts';
+import {
+  EMPTY_FORM,
+  renderChatPage,
+  renderDeskNotFound,
+  renderQuestionThanks,
+  type QuestionForm,
+} from './chat-page.ts';
 import { renderHomePage } from './home-page.ts';
-import { pickLocale } from './messages.ts';
+import { pickLocale, type Locale } from './messages.ts';
+
+const LangQuery = z.object({ lang: z.string().max(10).optional() });
+const DeskParams = z.object({ slug: Slug });
+const QuestionFormBody = z.object({
+  email: z.string().max(254).default(''),
+  name: z.string().max(120).default(''),
+  message: z.string().max(4000).default(''),
+});
+
+function sendHtml(reply: FastifyReply, locale: Locale, page: string, status = 200): FastifyReply {
+  reply.header('content-language', locale).header('vary', 'Accept-Language');
+  return reply.status(status).type('text/html; charset=utf-8').send(page);
+}
 
 /** The patron-facing pages, rendered on the server so they work without JavaScript. */
 export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
   app.get(
     '/',
-    {
-      config: { access: 'public' },
-      schema: { hide: true, querystring: z.object({ lang: z.string().max(10).optional() }) },
-    },
+    { config: { access: 'public' }, schema: { hide: true, querystring: LangQuery } },
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
       const library = await getDefaultLibrary(deps);
@@ -22,6 +43,100 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
       return reply
         .type('text/html; charset=utf-8')
         .send(renderHomePage({ library, branches, now: deps.clock.now(), locale }));
+    },
+  );
+
+  // Plain HTML forms post url-encoded bodies; this parser exists only inside these public pages,
+  // so no API route ever accepts a cross-site form post.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
+
+  async function deskContext(
+    slug: string | undefined,
+  ): Promise<{ library: Library; desks: Desk[]; desk: Desk | undefined } | undefined> {
+    const library = await getDefaultLibrary(deps);
+    if (!library) return undefined;
+    const desks = (await listDesksOfLibrary(deps.db, library.id)).filter((d) => d.isActive);
+    const desk =
+      slug === undefined ? (desks.find((d) => d.slug === 'ask') ?? desks[0]) : desks.find((d) => d.slug === slug);
+    return { library, desks, desk };
+  }
+
+  const showChat = async (
+    slug: string | undefined,
+    lang: string | undefined,
+    acceptLanguage: string | undefined,
+    reply: FastifyReply,
+    form: QuestionForm = EMPTY_FORM,
+  ) => {
+    const locale = pickLocale(lang, acceptLanguage);
+    const context = await deskContext(slug);
+    if (!context?.desk) return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale), 404);
+    const { library, desks, desk } = context;
+    return sendHtml(
+      reply,
+      locale,
+      renderChatPage({ library, desks, desk, now: deps.clock.now(), locale, form }),
+      form.errors.length ? 400 : 200,
+    );
+  };
+
+  app.get(
+    '/chat',
+    { config: { access: 'public' }, schema: { hide: true, querystring: LangQuery } },
+    async (request, reply) => showChat(undefined, request.query.lang, request.headers['accept-language'], reply),
+  );
+  app.get(
+    '/chat/:slug',
+    { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
+    async (request, reply) =>
+      showChat(request.params.slug, request.query.lang, request.headers['accept-language'], reply),
+  );
+
+  app.post(
+    '/chat/:slug/question',
+    {
+      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { hide: true, params: DeskParams, querystring: LangQuery, body: QuestionFormBody },
+    },
+    async (request, reply) => {
+      const locale = pickLocale(request.query.lang, request.headers['accept-language']);
+      const form: QuestionForm = {
+        email: request.body.email.trim(),
+        name: request.body.name.trim(),
+        message: request.body.message,
+        errors: [],
+      };
+      if (!Email.safeParse(form.email).success) form.errors.push('email');
+      if (form.message.trim().length === 0) form.errors.push('message');
+      if (form.errors.length > 0)
+        return showChat(request.params.slug, request.query.lang, request.headers['accept-language'], reply, form);
+      const body = LeaveQuestionBody.parse({
+        desk: request.params.slug,
+        clientId: crypto.randomBytes(12).toString('base64url'),
+        email: form.email,
+        ...(form.name ? { name: form.name } : {}),
+        message: form.message,
+        language: locale,
+      });
+      await leaveQuestion(deps, body, { ip: request.ip });
+      return reply.redirect(`/chat/${request.params.slug}/thanks?lang=${locale}`, 303);
+    },
+  );
+
+  app.get(
+    '/chat/:slug/thanks',
+    { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
+    async (request, reply) => {
+      const locale = pickLocale(request.query.lang, request.headers['accept-language']);
+      const context = await deskContext(request.params.slug);
+      if (!context?.desk) return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale), 404);
+      return sendHtml(reply, locale, renderQuestionThanks(context.library, context.desk, locale));
     },
   );
 };

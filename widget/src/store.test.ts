@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { type StorageLike, clearChat, emptyChat, loadChat, saveChat, storageKey } from './store.ts';
+import { TOKEN, conversation, event } from './test-fakes.ts';
+
+function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
+
+const SERVER = 'https://chat.example.org';
+
+describe('saved chat', () => {
+  it('round-trips token, conversation, events, outbox and seqs per desk', () => {
+    const storage = memoryStorage();
+    const chat = {
+      ...emptyChat(),
+      token: TOKEN,
+      conversation: conversation(),
+      events: [event(1), event(2)],
+      outbox: [
+        { clientId: 'abcdefgh12', body: 'pending', createdAt: '2025-01-01T00:00:00.000Z', seq: null, error: null },
+      ],
+      lastSeq: 2,
+      seenSeq: 1,
+      readSeq: 2,
+    };
+    saveChat(storage, 'ask', SERVER, chat);
+    expect(loadChat(storage, 'ask', SERVER)).toEqual(chat);
+    expect(loadChat(storage, 'homework', SERVER)).toBeNull();
+    expect(storage.data.has(storageKey('ask'))).toBe(true);
+  });
+
+  it('keeps only the last 100 events', () => {
+    const storage = memoryStorage();
+    const events = Array.from({ length: 150 }, (_, i) => event(i + 1));
+    saveChat(storage, 'ask', SERVER, { ...emptyChat(), token: TOKEN, events, lastSeq: 150 });
+    const loaded = loadChat(storage, 'ask', SERVER);
+    expect(loaded?.events).toHaveLength(100);
+    expect(loaded?.events[0]?.seq).toBe(51);
+    expect(loaded?.lastSeq).toBe(150);
+  });
+
+  it('ignores a chat saved for another server, and anything unreadable', () => {
+    const storage = memoryStorage();
+    saveChat(storage, 'ask', SERVER, { ...emptyChat(), token: TOKEN });
+    expect(loadChat(storage, 'ask', 'https://other.example.org')).toBeNull();
+    storage.setItem(storageKey('ask'), '{not json');
+    expect(loadChat(storage, 'ask', SERVER)).toBeNull();
+    storage.setItem(
+      storageKey('ask'),
+      JSON.stringify({ v: 1, server: SERVER, desk: 'ask', events: [{ seq: 'x' }], lastSeq: -3 }),
+    );
+    expect(loadChat(storage, 'ask', SERVER)).toEqual(emptyChat());
+  });
+
+  it('works without storage and survives a full one', () => {
+    expect(loadChat(null, 'ask', SERVER)).toBeNull();
+    const full: StorageLike = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
+    expect(() => saveChat(full, 'ask', SERVER, emptyChat())).not.toThrow();
+    const storage = memoryStorage();
+    saveChat(storage, 'ask', SERVER, emptyChat());
+    clearChat(storage, 'ask');
+    expect(storage.data.size).toBe(0);
+  });
+});
