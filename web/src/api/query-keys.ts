@@ -8,4 +8,11 @@ export const queryKeys = {
   desk: (id: string) => ['desks', id] as const,
   staffList: ['staff'] as const,
   staffMember: (id: string) => ['staff', id] as const,
+  presenceList: ['presence'] as const,
+  chatToday: ['chat', 'today'] as const,
+  cannedResponses: ['canned-responses'] as const,
+  conversations: ['conversations'] as const,
+  conversationList: (filters: Record<string, string>) => ['conversations', 'list', filters] as const,
+  conversation: (id: string) => ['conversations', id] as const,
+  patronHistory: (id: string) => ['conversations', id, 'history'] as const,
 };

@@ -1,11 +1,37 @@
+import type { Ability } from '@branchline/protocol';
 import { NavLink } from 'react-router';
-import { ADMIN_ABILITIES, hasAnyAbility, useSession } from '../features/auth/session-context.ts';
+import { hasAnyAbility, useSession } from '../features/auth/session-context.ts';
+import { useChatState } from '../features/chat/live-connection.ts';
 import { PLACEHOLDERS } from '../features/placeholders/placeholders.ts';
+
+/**
+ * Abilities that mean someone administers something. Reading the staff directory is not one:
+ * librarians have it for transfers, and there is nothing for them to manage in Admin.
+ */
+const ADMIN_NAV_ABILITIES: readonly Ability[] = ['library.update', 'branch.create', 'desk.create', 'staff.create'];
+
+/** "Chat" with the number of chats ringing for this person, said in words too. */
+function ChatLink() {
+  const ringing = useChatState().offers.length;
+  return (
+    <NavLink to="/chat">
+      Chat
+      {ringing > 0 ? (
+        <span className="nav-badge">
+          {ringing}
+          <span className="visually-hidden"> {ringing === 1 ? 'chat waiting' : 'chats waiting'}</span>
+        </span>
+      ) : null}
+    </NavLink>
+  );
+}
 
 /** The primary navigation; NavLink marks the current section with aria-current="page". */
 export function MainNav() {
   const session = useSession();
-  const showAdmin = hasAnyAbility(session, ADMIN_ABILITIES);
+  const showAdmin = hasAnyAbility(session, ADMIN_NAV_ABILITIES);
+  // Partners take referrals, not chats: the queue and the inbox are not theirs.
+  const answersChats = session.staff.role !== 'partner';
   return (
     <nav aria-label="Main" className="main-nav">
       <ul>
@@ -14,6 +40,16 @@ export function MainNav() {
             Home
           </NavLink>
         </li>
+        {answersChats ? (
+          <>
+            <li>
+              <NavLink to="/inbox">Inbox</NavLink>
+            </li>
+            <li>
+              <ChatLink />
+            </li>
+          </>
+        ) : null}
         {PLACEHOLDERS.map((page) => (
           <li key={page.path}>
             <NavLink to={`/${page.path}`}>{page.title}</NavLink>

@@ -12,7 +12,11 @@ import { ForgotPasswordPage } from '../features/auth/forgot-password-page.tsx';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { RequireSession } from '../features/auth/require-session.tsx';
 import { ResetPasswordPage } from '../features/auth/reset-password-page.tsx';
+import { CannedResponsesPage } from '../features/chat/canned-responses-page.tsx';
+import { ChatConsolePage } from '../features/chat/chat-console-page.tsx';
 import { HomePage } from '../features/home/home-page.tsx';
+import { ConversationReadPage } from '../features/inbox/conversation-read-page.tsx';
+import { InboxPage } from '../features/inbox/inbox-page.tsx';
 import { PlaceholderPage } from '../features/placeholders/placeholder-page.tsx';
 import { PLACEHOLDERS } from '../features/placeholders/placeholders.ts';
 import { AppLayout } from './app-layout.tsx';
@@ -40,6 +44,10 @@ export const routes: RouteObject[] = [
             element: <AppLayout />,
             children: [
               { index: true, element: <HomePage /> },
+              { path: 'chat', element: <ChatConsolePage /> },
+              { path: 'chat/canned', element: <CannedResponsesPage /> },
+              { path: 'inbox', element: <InboxPage /> },
+              { path: 'inbox/:conversationId', element: <ConversationReadPage /> },
               ...PLACEHOLDERS.map((section) => ({
                 path: section.path,
                 element: <PlaceholderPage section={section} />,

@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { useLibrary } from '../api/libraries.ts';
 import { useLogout } from '../api/session.ts';
-import { useSession } from '../features/auth/session-context.ts';
-import { PresenceSlot } from './presence-slot.tsx';
 import { roleName } from '../features/auth/role-name.ts';
+import { useSession } from '../features/auth/session-context.ts';
+import { IncomingWork } from '../features/chat/incoming-work.tsx';
+import { PresenceSlot } from './presence-slot.tsx';
 
-/** The header of the signed-in dashboard: product, library, presence slot, who is signed in. */
+/**
+ * The header of the signed-in dashboard: product, library, presence slot, who is signed in, and
+ * (for everyone who answers chats) the quiet signals of incoming work.
+ */
 export function SiteHeader() {
   const session = useSession();
   const library = useLibrary(session.staff.libraryId);
@@ -26,6 +30,7 @@ export function SiteHeader() {
       </p>
       {library.data ? <p className="site-header__library">{library.data.name}</p> : null}
       <PresenceSlot />
+      {session.staff.role === 'partner' ? null : <IncomingWork />}
       <div className="site-header__account">
         <p className="site-header__who">
           <span className="site-header__name">{session.staff.displayName || session.staff.name}</span>{' '}

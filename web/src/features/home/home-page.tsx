@@ -7,6 +7,7 @@ import { PageHeading } from '../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../ui/query-state.tsx';
 import { deskModeName } from '../admin/desk-modes.ts';
 import { useSession } from '../auth/session-context.ts';
+import { TodayPanel } from './today-panel.tsx';
 
 const DESK_COLUMNS: readonly Column<Desk>[] = [
   { key: 'name', header: 'Desk', cell: (desk) => desk.name, sortValue: (desk) => desk.name },
@@ -34,13 +35,7 @@ export function HomePage() {
         {library.data ? `This is the staff dashboard of ${library.data.name}.` : 'This is your staff dashboard.'}
       </p>
       <div className="panels">
-        <section className="panel" aria-labelledby="today-heading">
-          <h2 id="today-heading">Today</h2>
-          <p>
-            Once chat is running, this panel will show today&rsquo;s chats answered, chats missed and the median wait
-            before a patron is answered, updated through the day.
-          </p>
-        </section>
+        <TodayPanel />
         {desksHidden ? null : (
           <section className="panel" aria-labelledby="desks-heading">
             <h2 id="desks-heading">Desks</h2>

@@ -8,22 +8,6 @@ export interface PlaceholderSection {
 
 export const PLACEHOLDERS: readonly PlaceholderSection[] = [
   {
-    path: 'inbox',
-    title: 'Inbox',
-    summary:
-      'Every conversation from chat, email, SMS, phone and the web form, in one list you can filter by desk, status and assignee.',
-    detail:
-      'Open a conversation to read the whole thread, answer it, assign it to a colleague or refer it to a partner.',
-  },
-  {
-    path: 'chat',
-    title: 'Chat',
-    summary:
-      'Live chats with patrons, several at once: the queue on the left, the conversation in the middle, and the patron’s context on the right.',
-    detail:
-      'Suggested articles, canned responses and earlier conversations with the same patron will sit beside each chat.',
-  },
-  {
     path: 'schedule',
     title: 'Schedule',
     summary: 'Who is on shift at which desk, and when, shown in the library’s time zone.',
