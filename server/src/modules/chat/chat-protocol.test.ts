@@ -123,6 +123,36 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(second.event).toMatchObject({ seq: 2, systemKind: 'queued' });
   });
 
+  it('answers a retried start with the chat it already opened, under a fresh token', async () => {
+    const payload = { desk: deskSlug, clientId: 'retry-start-1', message: 'Is the library open on Sunday?' };
+    const first = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat/conversations',
+      payload,
+      remoteAddress: '10.8.0.1',
+    });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat/conversations',
+      payload,
+      remoteAddress: '10.8.0.1',
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().conversation.id).toBe(first.json().conversation.id);
+    expect(again.json().token).not.toBe(first.json().token);
+    expect(again.json().events.filter((e: { clientId: string | null }) => e.clientId === 'retry-start-1')).toHaveLength(
+      1,
+    );
+    const socket = await patron(again.json().token);
+    expect(socket.frames[0]).toMatchObject({ type: 'welcome', conversation: { id: first.json().conversation.id } });
+    const stale = await t.app.inject({
+      method: 'GET',
+      url: '/api/chat/poll?after=0&wait=0',
+      headers: { 'x-chat-token': first.json().token },
+    });
+    expect(stale.statusCode).toBe(401);
+  });
+
   it('connects patron and staff both ways, with acks, typing state and seen marks', async () => {
     const { conversationId, patronSocket, staffSocket } = await activeChat();
     patronSocket.send({ type: 'message.send', clientId: 'p-hello-1', body: 'Hi, can you help?' });

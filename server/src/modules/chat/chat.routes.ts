@@ -180,7 +180,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       }
       const fresh = await conversationForToken(deps, tokenOf(request.headers));
       const state: PatronServerFrame = { type: 'state', conversation: await presentPatronConversation(deps, fresh) };
-      return { frames: [...frames, state] };
+      const seen: PatronServerFrame[] = fresh.staff_seen_seq > 0 ? [{ type: 'seen', seq: fresh.staff_seen_seq }] : [];
+      return { frames: [...frames, ...seen, state] };
     },
   );
 

@@ -78,6 +78,8 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
   if (!found) throw errors.notFound('desk');
   await assertNotBlocked(deps, found.library.id, client);
   const token = newToken();
+  const retried = await resumeRetriedStart(deps, body, found.desk.id, token);
+  if (retried) return retried;
   const now = deps.clock.now().toISOString();
   const row = await commit(deps, async (trx, touched) => {
     const patron = await conversations.insertPatron(trx, {
@@ -126,6 +128,39 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
     token,
     conversation: await presentPatronConversation(deps, fresh),
     events: await patronEventsAfter(deps.db, fresh.id, 0),
+  };
+}
+
+const RETRY_WINDOW_MS = 60 * 60_000;
+
+/**
+ * A start whose answer was lost is sent again with the same client id: answer with the chat it
+ * already opened (and a fresh token, since only the old token's hash is kept), not a second chat.
+ */
+async function resumeRetriedStart(
+  deps: Deps,
+  body: StartChatBody,
+  deskId: string,
+  token: string,
+): Promise<StartChatResponse | undefined> {
+  const since = new Date(deps.clock.now().getTime() - RETRY_WINDOW_MS).toISOString();
+  const first = await deps.db
+    .selectFrom('conversation_events')
+    .innerJoin('conversations', 'conversations.id', 'conversation_events.conversation_id')
+    .select('conversations.id')
+    .where('conversation_events.client_id', '=', body.clientId)
+    .where('conversation_events.seq', '=', 1)
+    .where('conversations.desk_id', '=', deskId)
+    .where('conversations.channel', '=', 'chat')
+    .where('conversations.created_at', '>=', since)
+    .where('conversations.status', 'not in', ENDED)
+    .executeTakeFirst();
+  if (!first) return undefined;
+  const row = await conversations.updateConversationRow(deps.db, first.id, { patron_token_hash: hashToken(token) });
+  return {
+    token,
+    conversation: await presentPatronConversation(deps, row),
+    events: await patronEventsAfter(deps.db, row.id, 0),
   };
 }
 
