@@ -31,7 +31,7 @@ import { publicSiteRoutes } from './modules/public-site/public-site.routes.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { createOriginCheck } from './modules/chat/origins.ts';
 import { staffChatRoutes } from './modules/chat/staff-chat.routes.ts';
-import { sweep } from './modules/routing/routing.service.ts';
+import { resetConnectionCounts, sweep } from './modules/routing/routing.service.ts';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -101,6 +101,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       secret,
     };
     app.decorate('deps', deps);
+    if (!config.redisUrl) await resetConnectionCounts(deps);
     app.decorate('registeredRoutes', [] as RegisteredRoute[]);
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];

@@ -5,21 +5,41 @@ export function findPresence(db: Db, staffId: string): Promise<PresenceRow | und
   return db.selectFrom('staff_presence').selectAll().where('staff_id', '=', staffId).executeTakeFirst();
 }
 
-export async function savePresence(db: Db, row: PresenceRow): Promise<PresenceRow> {
+async function ensurePresence(db: Db, staffId: string, now: string): Promise<void> {
   await db
     .insertInto('staff_presence')
-    .values(row)
-    .onConflict((oc) =>
-      oc.column('staff_id').doUpdateSet({
-        status: row.status,
-        desk_ids_json: row.desk_ids_json,
-        connections: row.connections,
-        free_since: row.free_since,
-        updated_at: row.updated_at,
-      }),
-    )
+    .values({
+      staff_id: staffId,
+      status: 'offline',
+      desk_ids_json: [],
+      connections: 0,
+      free_since: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('staff_id').doNothing())
     .execute();
-  return row;
+}
+
+/**
+ * Sets what the person chose (status, desks). Never writes the connection count, which other
+ * tabs change concurrently; `onlyIf` makes it conditional (e.g. only while still available).
+ */
+export async function updatePresence(
+  db: Db,
+  staffId: string,
+  changes: { status?: string; desk_ids_json?: string[]; free_since?: string },
+  now: string,
+  onlyIf?: { status?: string; noConnections?: boolean },
+): Promise<boolean> {
+  await ensurePresence(db, staffId, now);
+  let q = db
+    .updateTable('staff_presence')
+    .set({ ...changes, updated_at: now })
+    .where('staff_id', '=', staffId);
+  if (onlyIf?.status !== undefined) q = q.where('status', '=', onlyIf.status);
+  if (onlyIf?.noConnections) q = q.where('connections', '<=', 0);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Adds `delta` to the open-connection count atomically and answers the new row. */

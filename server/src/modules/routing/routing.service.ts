@@ -11,7 +11,13 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit } from '../conversations/conversations.service.ts';
 import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
 import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff } from './offers.repo.ts';
-import { activeChatCounts, adjustConnections, findPresence, listPresenceRows, savePresence } from './presence.repo.ts';
+import {
+  activeChatCounts,
+  adjustConnections,
+  findPresence,
+  listPresenceRows,
+  updatePresence,
+} from './presence.repo.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
@@ -82,14 +88,17 @@ export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBod
   }
   const now = deps.clock.now().toISOString();
   const existing = await findPresence(deps.db, actor.staffId);
-  await savePresence(deps.db, {
-    staff_id: actor.staffId,
-    status: body.status,
-    desk_ids_json: [...new Set(body.deskIds)],
-    connections: existing?.connections ?? 0,
-    free_since: existing?.status === 'available' ? existing.free_since : now,
-    updated_at: now,
-  });
+  await updatePresence(
+    deps.db,
+    actor.staffId,
+    {
+      status: body.status,
+      desk_ids_json: [...new Set(body.deskIds)],
+      // "Longest free" counts from when the person became available.
+      ...(existing?.status === 'available' ? {} : { free_since: now }),
+    },
+    now,
+  );
   await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
   await rebalance(deps, actor.libraryId);
   return presenceOf(deps, actor.staffId);
@@ -105,8 +114,11 @@ export async function staffConnected(deps: Deps, actor: StaffActor): Promise<voi
 export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<void> {
   const now = deps.clock.now().toISOString();
   const row = await adjustConnections(deps.db, actor.staffId, -1, now);
-  if (row.connections <= 0) {
-    await savePresence(deps.db, { ...row, connections: 0, status: 'offline', updated_at: now });
+  // Conditional on the count still being zero: a tab connecting meanwhile keeps the person online.
+  if (
+    row.connections <= 0 &&
+    (await updatePresence(deps.db, actor.staffId, { status: 'offline' }, now, { noConnections: true }))
+  ) {
     await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
   }
   await rebalance(deps, actor.libraryId);
@@ -218,6 +230,7 @@ export async function rebalance(deps: Deps, libraryId: string): Promise<void> {
   }
 }
 
+/** Rings one person. The offers table is the record of who was asked; the log stays the patron's story. */
 async function ring(
   deps: Deps,
   chat: ConversationRow,
@@ -225,30 +238,28 @@ async function ring(
   ringUntil: string | null,
   now: Date,
 ): Promise<void> {
-  await commit(deps, async (trx, touched) => {
-    await insertOffer(trx, {
-      conversation_id: chat.id,
-      staff_id: staffId,
-      state: 'ringing',
-      offered_at: now.toISOString(),
-      ring_until: ringUntil,
-    });
-    const staff = await findStaffMember(trx, staffId);
-    await appendEvent(
-      trx,
-      now.toISOString(),
-      chat.id,
-      {
-        type: 'system',
-        author: { kind: 'system' },
-        body: `Offered to ${staff?.displayName ?? 'a librarian'}`,
-        systemKind: 'offered',
-        data: { staffId, ringUntil },
-      },
-      touched,
-    );
+  await insertOffer(deps.db, {
+    conversation_id: chat.id,
+    staff_id: staffId,
+    state: 'ringing',
+    offered_at: now.toISOString(),
+    ring_until: ringUntil,
   });
   await publish(deps, topics.staff(staffId), { kind: 'offer', conversationId: chat.id, ringUntil });
+}
+
+/**
+ * One instance alone knows every connection: after a restart, counts left in the database by the
+ * previous run are stale, so it starts from zero. (With several instances each keeps its own.)
+ */
+export async function resetConnectionCounts(deps: Deps): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.db.updateTable('staff_presence').set({ connections: 0, status: 'offline', updated_at: now }).execute();
+  await deps.db
+    .updateTable('conversations')
+    .set({ patron_connections: 0, patron_left_at: now })
+    .where('patron_connections', '>', 0)
+    .execute();
 }
 
 /** First to accept takes the chat; everyone else sees it taken at once. */

@@ -9,7 +9,15 @@ import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 import { endByStaff, transferConversation } from '../chat/staff-chat.service.ts';
 import { startChat } from '../chat/chat.service.ts';
 import { estimateWait } from '../chat/patron-view.ts';
-import { acceptConversation, declineOffer, queueSnapshot, staffDisconnected, sweep } from './routing.service.ts';
+import {
+  acceptConversation,
+  declineOffer,
+  queueSnapshot,
+  setPresence,
+  staffConnected,
+  staffDisconnected,
+  sweep,
+} from './routing.service.ts';
 
 const actorOf = (s: StaffRow): Actor => ({
   kind: 'staff',
@@ -198,6 +206,23 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     await endByStaff(app.deps, actorOf(solo), oldest);
     expect(await ringing(middle)).toEqual([solo.id]);
     expect(await ringing(newest)).toEqual([]);
+  });
+
+  it('never loses a connection count to a presence change made at the same moment', async () => {
+    const staff = await person([claimDesk.id]);
+    const actor = actorOf(staff);
+    await Promise.all([
+      ...Array.from({ length: 10 }, () => staffConnected(app.deps, actor)),
+      ...Array.from({ length: 10 }, (_, i) =>
+        setPresence(app.deps, actor, { status: i % 2 ? 'available' : 'away', deskIds: [claimDesk.id] }),
+      ),
+    ]);
+    const row = await app.deps.db
+      .selectFrom('staff_presence')
+      .select('connections')
+      .where('staff_id', '=', staff.id)
+      .executeTakeFirstOrThrow();
+    expect(row.connections).toBe(11);
   });
 
   it('stops ringing someone who goes offline', async () => {

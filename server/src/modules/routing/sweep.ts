@@ -4,7 +4,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
-import { findPresence, savePresence } from './presence.repo.ts';
+import { updatePresence } from './presence.repo.ts';
 import { rebalance } from './routing.service.ts';
 
 /**
@@ -21,9 +21,7 @@ export async function sweep(deps: Deps): Promise<void> {
   for (const offer of await expiredOffers(deps.db, iso)) {
     const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout');
     if (closed.length === 0) continue;
-    const presence = await findPresence(deps.db, offer.staff_id);
-    if (presence?.status === 'available') {
-      await savePresence(deps.db, { ...presence, status: 'away', updated_at: iso });
+    if (await updatePresence(deps.db, offer.staff_id, { status: 'away' }, iso, { status: 'available' })) {
       await deps.bus.publish(topics.staff(offer.staff_id), { kind: 'presence' });
     }
     await deps.bus.publish(topics.staff(offer.staff_id), {
@@ -42,8 +40,10 @@ export async function sweep(deps: Deps): Promise<void> {
     .where('status', '=', 'queued')
     .where('channel', '=', 'chat')
     .execute();
+  const desks = new Map<string, Awaited<ReturnType<typeof findDesk>>>();
   for (const chat of queued) {
-    const desk = await findDesk(deps.db, chat.desk_id);
+    if (!desks.has(chat.desk_id)) desks.set(chat.desk_id, await findDesk(deps.db, chat.desk_id));
+    const desk = desks.get(chat.desk_id);
     if (
       !chat.is_over_threshold &&
       desk &&
