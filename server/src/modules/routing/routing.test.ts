@@ -19,7 +19,7 @@ import {
   sweep,
 } from './routing.service.ts';
 
-const actorOf = (s: StaffRow): Actor => ({
+const actorOf = (s: StaffRow): Extract<Actor, { kind: 'staff' }> => ({
   kind: 'staff',
   staffId: s.id,
   libraryId: s.library_id,

@@ -50,7 +50,10 @@ export const authPlugin = fp<{ sessions: SessionResolver; deps: Deps }>(
           reply.clearCookie(SESSION_COOKIE, { path: '/' });
         }
       }
-      const access = request.routeOptions.config.access ?? (request.url.startsWith('/api/') ? 'staff' : 'public');
+      // The default follows the route's pattern, as registered (the same rule app.registeredRoutes
+      // reports): a catch-all such as the CORS preflight route is not an /api/ route.
+      const pattern = request.routeOptions.url ?? request.url;
+      const access = request.routeOptions.config.access ?? (pattern.startsWith('/api/') ? 'staff' : 'public');
       if (access === 'staff' && !request.is404 && request.actor.kind !== 'staff') {
         throw new AppError('unauthenticated', 'Sign in to continue.');
       }
