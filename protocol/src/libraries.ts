@@ -36,6 +36,11 @@ export const CreateLibraryBody = z.strictObject({
   contactPhone: optional(Phone),
   websiteUrl: optional(Url),
   allowedOrigins: z.array(WebOrigin).max(50).default([]),
+  /**
+   * The new library's first administrator, emailed a link to choose a password. Required when a
+   * staff member creates a library: their own account belongs to their own library.
+   */
+  administrator: z.strictObject({ name: Name, email: Email }).optional(),
 });
 export type CreateLibraryBody = z.infer<typeof CreateLibraryBody>;
 

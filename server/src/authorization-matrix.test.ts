@@ -111,7 +111,12 @@ function requestFor(key: string, world: World): { url: string; payload?: Record<
     'POST /api/auth/password-reset/request': { email: world.colleague.email },
     'POST /api/auth/password-reset/confirm': { token: 'x'.repeat(43), newPassword: 'a long new passphrase' },
     'POST /api/auth/password': { currentPassword: TEST_PASSWORD, newPassword: `new passphrase ${n}` },
-    'POST /api/libraries': { name: `Library ${n}`, slug: `library-${n}`, timeZone: 'America/Chicago' },
+    'POST /api/libraries': {
+      name: `Library ${n}`,
+      slug: `library-${n}`,
+      timeZone: 'America/Chicago',
+      administrator: { name: `Head ${n}`, email: `head-${n}@library.test` },
+    },
     'PATCH /api/libraries/:id': { contactPhone: '(412) 555-0100' },
     'POST /api/libraries/:id/branches': { name: `Branch ${n}` },
     'PATCH /api/branches/:id': { phone: '(412) 555-0101' },

@@ -10,7 +10,14 @@ import { requestPasswordReset } from './auth.service.ts';
 import { hashPassword } from './passwords.ts';
 import { deleteSessionsOfStaff } from './sessions.repo.ts';
 import { presentStaff } from './staff.presenter.ts';
-import { countActiveAdmins, findStaffById, insertStaff, listStaffOfLibrary, updateStaffRow } from './staff.repo.ts';
+import {
+  countActiveAdmins,
+  findStaffByEmail,
+  findStaffById,
+  insertStaff,
+  listStaffOfLibrary,
+  updateStaffRow,
+} from './staff.repo.ts';
 
 export async function listStaff(deps: Deps, actor: Actor): Promise<Staff[]> {
   authorizeOnStaff(actor, 'staff.read');
@@ -120,6 +127,11 @@ export async function setStaffPassword(deps: Deps, actor: Actor, id: string, pas
 /** For other modules (routing, chat): a staff member by id, without an actor check. */
 export async function findStaffMember(db: Deps['db'], id: string): Promise<Staff | undefined> {
   const row = await findStaffById(db, id);
+  return row && presentStaff(row);
+}
+
+export async function findStaffMemberByEmail(db: Deps['db'], email: string): Promise<Staff | undefined> {
+  const row = await findStaffByEmail(db, email);
   return row && presentStaff(row);
 }
 

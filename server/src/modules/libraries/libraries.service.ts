@@ -1,5 +1,6 @@
 import {
   CLOSED_HOURS,
+  CreateStaffBody,
   type Branch,
   type CreateBranchBody,
   type CreateDeskBody,
@@ -10,7 +11,8 @@ import {
   type UpdateDeskBody,
   type UpdateLibraryBody,
 } from '@branchline/protocol';
-import type { Actor } from '../../platform/actor.ts';
+import { system, type Actor } from '../../platform/actor.ts';
+import { createStaff, findStaffMemberByEmail } from '../accounts/staff.service.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
@@ -45,6 +47,16 @@ export async function getDefaultLibrary(deps: Deps): Promise<Library | undefined
 
 export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibraryBody): Promise<Library> {
   authorizeOnLibrary(actor, 'library.create', undefined, 'library');
+  if (actor.kind === 'staff' && body.administrator === undefined) {
+    throw errors.validation("Name the new library's first administrator.", [
+      { path: 'administrator', message: 'Required: someone must be able to sign in to the new library' },
+    ]);
+  }
+  if (body.administrator && (await findStaffMemberByEmail(deps.db, body.administrator.email))) {
+    throw errors.conflict('A staff member with that email already exists.', [
+      { path: 'administrator.email', message: 'Already in use by another staff member' },
+    ]);
+  }
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
     const inserted = await repo.insertLibrary(trx, {
@@ -62,6 +74,15 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
     await recordAudit(trx, actor, now, { action: 'library.created', subjectType: 'library', subjectId: inserted.id });
     return inserted;
   });
+  if (body.administrator) {
+    try {
+      // No password: they are emailed a link to choose one.
+      await createStaff(deps, system, CreateStaffBody.parse({ ...body.administrator, role: 'admin' }), row.id);
+    } catch (error) {
+      await deps.db.deleteFrom('libraries').where('id', '=', row.id).execute();
+      throw error;
+    }
+  }
   return presentLibrary(row);
 }
 

@@ -98,13 +98,51 @@ describe.each(dialectsUnderTest())('libraries, branches and desks API on %s', (d
     expect(audit.find((a) => a.action === 'library.updated')?.actor_staff_id).toBe(adminRow.id);
   });
 
-  it('lets an admin create a library (201) and audits it', async () => {
+  it('lets an admin create a library with its own first administrator, and audits it', async () => {
+    const without = await call(as.admin, 'POST', '/api/libraries', {
+      name: 'Nobody',
+      slug: `nobody-${dialect}`,
+      timeZone: 'UTC',
+    });
+    expect(without.statusCode).toBe(400);
+    expect(without.json().error.details).toEqual([{ path: 'administrator', message: expect.any(String) }]);
+    expect(
+      await t.app.deps.db
+        .selectFrom('libraries')
+        .select('id')
+        .where('slug', '=', `nobody-${dialect}`)
+        .executeTakeFirst(),
+    ).toBeUndefined();
+
     const res = await call(as.admin, 'POST', '/api/libraries', {
       name: 'Lakeside Library',
       slug: `lakeside-${dialect}`,
       timeZone: 'Pacific/Auckland',
+      administrator: { name: 'Aroha Ngata', email: `aroha-${dialect}@lakeside.example` },
     });
     expect(res.statusCode).toBe(201);
+    const head = await t.app.deps.db
+      .selectFrom('staff')
+      .selectAll()
+      .where('email', '=', `aroha-${dialect}@lakeside.example`)
+      .executeTakeFirstOrThrow();
+    expect(head).toMatchObject({ library_id: res.json().id, role: 'admin', password_hash: null });
+
+    const clash = await call(as.admin, 'POST', '/api/libraries', {
+      name: 'Second',
+      slug: `second-${dialect}`,
+      timeZone: 'UTC',
+      administrator: { name: 'Again', email: `aroha-${dialect}@lakeside.example` },
+    });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().error.details[0].path).toBe('administrator.email');
+    expect(
+      await t.app.deps.db
+        .selectFrom('libraries')
+        .select('id')
+        .where('slug', '=', `second-${dialect}`)
+        .executeTakeFirst(),
+    ).toBeUndefined();
     const created = Library.parse(res.json());
     expect(created).toMatchObject({
       name: 'Lakeside Library',
