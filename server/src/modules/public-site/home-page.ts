@@ -77,8 +77,13 @@ function branchCard(branch: Branch, timeZone: string, now: Date, locale: Locale)
   const hoursText = times.length === 0 ? t.closedToday : `${t.openToday}: ${times.join(` ${t.and} `)}`;
   return html`<article class="card">
     <h3>${branch.name}</h3>
-    ${branch.address ? html`<p>${branch.address}</p>` : ''}
+    ${branch.address ? html`<p>${lines(branch.address)}</p>` : ''}
     ${branch.phone ? html`<p><a href="tel:${branch.phone.replace(/[^0-9+]/g, '')}">${branch.phone}</a></p>` : ''}
     <p aria-label="${t.hoursTodayLabel(branch.name)}">${hoursText}${today.note ? html` (${today.note})` : ''}</p>
   </article>`;
+}
+
+/** Each line of a multi-line value escaped on its own, joined with line breaks. */
+function lines(text: string): SafeHtml[] {
+  return text.split(/\r?\n/).map((line, i) => (i === 0 ? html`${line}` : html`<br />${line}`));
 }

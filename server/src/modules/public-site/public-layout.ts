@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.ts';
+import { html, SafeHtml } from './html.ts';
 import { MESSAGES, type Locale } from './messages.ts';
 
 export interface PageFrame {
@@ -24,7 +24,7 @@ export function renderPage(frame: PageFrame): string {
       <title>${frame.title}</title>
       <link rel="icon" href="/staff/favicon.svg" type="image/svg+xml" />
       <style>
-        ${STYLES}
+        ${new SafeHtml(STYLES)}
       </style>
     </head>
     <body>

@@ -217,3 +217,14 @@ describe('pickLocale', () => {
     expect(pickLocale(undefined, '*')).toBe('en');
   });
 });
+
+describe('public page styles', () => {
+  it('sends its stylesheet as CSS, not as escaped text', async () => {
+    const { renderPage } = await import('./public-layout.ts');
+    const { html } = await import('./html.ts');
+    const page = renderPage({ locale: 'en', title: 'T', libraryName: 'L', path: '/', body: html`<p>x</p>` });
+    const css = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1] ?? '';
+    expect(css).toContain('"Segoe UI"');
+    expect(css).not.toContain('&quot;');
+  });
+});
