@@ -1,0 +1,103 @@
+import { useState, type FormEvent } from 'react';
+import type { Conversation } from '@branchline/protocol';
+import { useConversationActions } from '../../api/conversations.ts';
+import { ErrorSummary } from '../../ui/error-summary.tsx';
+import { SelectField, TextAreaField } from '../../ui/field.tsx';
+import { fieldId, useFormErrors } from '../../ui/form-errors.ts';
+import { staffConnection } from './live-connection.ts';
+
+const FORM = 'block';
+const LABELS: Record<string, string> = { minutes: 'Block for', reason: 'Reason' };
+const DURATIONS = [
+  { minutes: '60', label: '1 hour' },
+  { minutes: '1440', label: '1 day' },
+  { minutes: '10080', label: '1 week' },
+];
+
+/**
+ * Blocks an abusive patron's address for a while and ends the chat. Behind a disclosure, with a
+ * required reason and an inline confirmation: it is rare, consequential and audited.
+ */
+export function BlockPatronForm({ conversation }: { conversation: Conversation }) {
+  const [minutes, setMinutes] = useState('60');
+  const [reason, setReason] = useState('');
+  const [local, setLocal] = useState<Record<string, string> | null>(null);
+  const [isConfirming, setIsConfirming] = useState(false);
+  const { block } = useConversationActions(conversation.id, (c) => {
+    staffConnection.putConversation(c);
+    staffConnection.announce('Patron blocked and chat ended.');
+  });
+  const errors = useFormErrors(block.error, local);
+  const idFor = (path: string) => fieldId(FORM, path);
+  const duration = DURATIONS.find((d) => d.minutes === minutes)?.label ?? '';
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setIsConfirming(false);
+      return setLocal({ reason: 'Say why: the reason is kept in the audit log' });
+    }
+    setLocal(null);
+    setIsConfirming(true);
+  }
+
+  return (
+    <details className="context-details">
+      <summary>Block this patron</summary>
+      <form className="context-form" noValidate onSubmit={submit} aria-label="Block this patron">
+        <p className="field__hint">
+          Stops new chats from this patron’s address for a while and ends this chat. Recorded in the audit log.
+        </p>
+        <ErrorSummary errors={errors} idFor={idFor} labelFor={(path) => LABELS[path]} />
+        <SelectField
+          id={idFor('minutes')}
+          label={LABELS['minutes']}
+          value={minutes}
+          error={errors.fields['minutes']}
+          onChange={(e) => setMinutes(e.target.value)}
+        >
+          {DURATIONS.map((d) => (
+            <option key={d.minutes} value={d.minutes}>
+              {d.label}
+            </option>
+          ))}
+        </SelectField>
+        <TextAreaField
+          id={idFor('reason')}
+          label={LABELS['reason']}
+          value={reason}
+          rows={2}
+          maxLength={500}
+          required
+          error={errors.fields['reason']}
+          hint="Required."
+          onChange={(e) => setReason(e.target.value)}
+        />
+        {isConfirming ? (
+          <div className="inline-confirm" role="group" aria-labelledby="block-confirm">
+            <p id="block-confirm">
+              <strong>Block this patron for {duration} and end the chat?</strong>
+            </p>
+            <div className="button-row">
+              <button type="button" className="button" autoFocus onClick={() => setIsConfirming(false)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={block.isPending}
+                onClick={() => block.mutate({ minutes: Number(minutes), reason: reason.trim() })}
+              >
+                {block.isPending ? 'Blocking…' : 'Yes, block'}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button type="submit" className="button button--danger-outline">
+            Block patron…
+          </button>
+        )}
+      </form>
+    </details>
+  );
+}

@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useDesks } from '../../api/desks.ts';
+import { useLibrary } from '../../api/libraries.ts';
+import { PageHeading } from '../../ui/page-heading.tsx';
+import { useSession } from '../auth/session-context.ts';
+import { AlertControls } from './alert-controls.tsx';
+import { myChats } from './chat-selectors.ts';
+import type { ShortcutAction } from './console-shortcuts.ts';
+import { requestComposerFocus } from './composer.tsx';
+import { ContextPane } from './context-pane.tsx';
+import { ConversationPane } from './conversation-pane.tsx';
+import { patronName } from './chat-words.ts';
+import { staffConnection, useChatState } from './live-connection.ts';
+import { MyChatsList } from './my-chats-list.tsx';
+import { ShortcutsDialog } from './shortcuts-dialog.tsx';
+import { useConsoleShortcuts } from './use-console-shortcuts.ts';
+import { WaitingList } from './waiting-list.tsx';
+
+/**
+ * The chat console: waiting chats and my chats (left), the chat (centre), the patron and what
+ * can be done (right). Several chats at once by quick switching: Alt+1…9, Alt+↑/↓.
+ */
+export function ChatConsolePage() {
+  const session = useSession();
+  const me = session.staff.id;
+  const state = useChatState();
+  const desks = useDesks(session.staff.libraryId).data ?? [];
+  const timeZone = useLibrary(session.staff.libraryId).data?.timeZone;
+  const [params, setParams] = useSearchParams();
+  const [isHelpOpen, setIsHelpOpen] = useState(false);
+  const chats = myChats(state, me);
+  const selectedId = params.get('c');
+  const selected = selectedId ? state.conversations[selectedId] : undefined;
+
+  function select(id: string | null) {
+    setParams(id ? { c: id } : {});
+    if (id) requestComposerFocus(id);
+  }
+
+  // Once an accepted chat comes back as mine, open it; stop waiting if it went to someone else.
+  const stopWaiting = useRef<(() => void) | null>(null);
+  useEffect(() => () => stopWaiting.current?.(), []);
+  function accept(id: string) {
+    stopWaiting.current?.();
+    staffConnection.accept(id);
+    const off = staffConnection.subscribe(() => {
+      const now = staffConnection.getSnapshot();
+      const chat = now.conversations[id];
+      if (chat?.assigneeId === me && chat.status === 'active') {
+        stop();
+        staffConnection.announce(`Chat with ${patronName(chat)} accepted.`);
+        select(id);
+      } else if (now.errors[id] || !now.offers.some((o) => o.conversation.id === id)) {
+        stop();
+      }
+    });
+    const timer = window.setTimeout(() => stop(), 30_000);
+    const stop = () => {
+      off();
+      window.clearTimeout(timer);
+      stopWaiting.current = null;
+    };
+    stopWaiting.current = stop;
+  }
+
+  useConsoleShortcuts((action: ShortcutAction) => {
+    if (action.kind === 'help') return setIsHelpOpen(true);
+    if (action.kind === 'accept') {
+      const oldest = state.offers[0];
+      return oldest ? accept(oldest.conversation.id) : staffConnection.announce('No chat is waiting for you.');
+    }
+    if (chats.length === 0) return;
+    if (action.kind === 'select') {
+      const chat = chats[action.index];
+      return chat ? select(chat.id) : undefined;
+    }
+    const current = chats.findIndex((c) => c.id === selectedId);
+    const next = current === -1 ? (action.delta === 1 ? 0 : chats.length - 1) : current + action.delta;
+    const chat = chats[(next + chats.length) % chats.length];
+    if (chat) select(chat.id);
+  });
+
+  return (
+    <div className="console-page">
+      <div className="console-top">
+        <PageHeading title="Chat">Chat</PageHeading>
+        <div className="console-tools">
+          <AlertControls />
+          <button type="button" className="button button--small" onClick={() => setIsHelpOpen(true)}>
+            Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
+          </button>
+          <Link to="/chat/canned" className="button button--small">
+            Canned responses
+          </Link>
+        </div>
+      </div>
+      <div className="console">
+        <section className="console__queue" aria-label="Waiting and my chats">
+          <WaitingList state={state} desks={desks} onAccept={accept} />
+          <MyChatsList chats={chats} state={state} desks={desks} selectedId={selectedId} />
+        </section>
+        {selected ? (
+          <>
+            <ConversationPane conversation={selected} state={state} myStaffId={me} desks={desks} timeZone={timeZone} />
+            <ContextPane
+              conversation={selected}
+              myStaffId={me}
+              desks={desks}
+              timeZone={timeZone}
+              onTransferred={(to) => {
+                staffConnection.announce(`Chat transferred to ${to}.`);
+                select(null);
+              }}
+              onClose={() => select(null)}
+            />
+          </>
+        ) : (
+          <section className="console__conversation console__empty" aria-label="No chat open">
+            {selectedId && state.isGreeted ? (
+              <p>
+                That chat is not one of yours any more. <Link to={`/inbox/${selectedId}`}>Read it in the inbox</Link>{' '}
+                (opening it is recorded in the audit log).
+              </p>
+            ) : (
+              <p>
+                {chats.length > 0
+                  ? 'Choose one of your chats, or press Alt+1.'
+                  : 'When a patron starts a chat on a desk you serve, it appears under Waiting.'}
+              </p>
+            )}
+          </section>
+        )}
+      </div>
+      <ShortcutsDialog open={isHelpOpen} onClose={() => setIsHelpOpen(false)} />
+    </div>
+  );
+}

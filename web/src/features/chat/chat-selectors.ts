@@ -1,0 +1,38 @@
+import type { Conversation, Presence } from '@branchline/protocol';
+import type { ChatState } from './chat-state.ts';
+import { isEnded } from './chat-words.ts';
+
+/** The person's chats in a stable order (oldest first): active ones, and ended ones until closed. */
+export function myChats(state: ChatState, staffId: string): Conversation[] {
+  return Object.values(state.conversations)
+    .filter(
+      (c) =>
+        c.assigneeId === staffId &&
+        c.channel === 'chat' &&
+        !state.dismissed[c.id] &&
+        (c.status === 'active' || isEnded(c.status)),
+    )
+    .sort((a, b) => (a.queuedAt ?? a.createdAt).localeCompare(b.queuedAt ?? b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** Patron messages after the last one this person read. */
+export function unreadCount(state: ChatState, conversationId: string): number {
+  const readUpTo = state.readUpTo[conversationId] ?? 0;
+  return (state.events[conversationId] ?? []).filter(
+    (e) => e.seq > readUpTo && e.type === 'message' && e.author.kind === 'patron',
+  ).length;
+}
+
+/** The patron's first message, for a preview of a waiting chat. */
+export function firstPatronMessage(state: ChatState, conversationId: string): string | null {
+  return (
+    (state.events[conversationId] ?? []).find((e) => e.type === 'message' && e.author.kind === 'patron')?.body ?? null
+  );
+}
+
+/** Colleagues who could take the chat now: connected, available or away, with room for one more. */
+export function transferCandidates(people: readonly Presence[], myStaffId: string): Presence[] {
+  return people
+    .filter((p) => p.staffId !== myStaffId && p.connected && p.status !== 'offline' && p.activeChats < p.maxChats)
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

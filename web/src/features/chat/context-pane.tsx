@@ -1,0 +1,60 @@
+import type { Conversation, Desk } from '@branchline/protocol';
+import { BlockPatronForm } from './block-patron-form.tsx';
+import { isEnded } from './chat-words.ts';
+import { EndChat } from './end-chat.tsx';
+import { staffConnection } from './live-connection.ts';
+import { EarlierConversations, PatronDetails } from './patron-details.tsx';
+import { TransferForm } from './transfer-form.tsx';
+import { WrapUpForm } from './wrap-up-form.tsx';
+
+interface ContextPaneProps {
+  conversation: Conversation;
+  myStaffId: string;
+  desks: readonly Desk[];
+  timeZone: string | undefined;
+  onTransferred: (to: string) => void;
+  onClose: () => void;
+}
+
+/** The right pane: the patron's context, then what can be done with the chat. */
+export function ContextPane({ conversation, myStaffId, desks, timeZone, onTransferred, onClose }: ContextPaneProps) {
+  const ended = isEnded(conversation.status);
+  const canAct = conversation.assigneeId === myStaffId;
+  return (
+    <aside className="console__context" aria-label="Patron and chat actions">
+      <PatronDetails conversation={conversation} desks={desks} timeZone={timeZone} />
+      {canAct && conversation.status === 'active' ? (
+        <>
+          <TransferForm
+            key={conversation.id}
+            conversation={conversation}
+            myStaffId={myStaffId}
+            desks={desks}
+            onTransferred={onTransferred}
+          />
+          <EndChat key={`end-${conversation.id}`} conversation={conversation} />
+        </>
+      ) : null}
+      {canAct && ended ? (
+        <>
+          <WrapUpForm key={conversation.id} conversation={conversation} />
+          <div className="context-form">
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                staffConnection.dismiss(conversation.id);
+                onClose();
+              }}
+            >
+              Close chat
+            </button>
+            <p className="field__hint">Takes it out of My chats. It stays in the Inbox.</p>
+          </div>
+        </>
+      ) : null}
+      <EarlierConversations conversation={conversation} desks={desks} timeZone={timeZone} />
+      {canAct ? <BlockPatronForm key={`block-${conversation.id}`} conversation={conversation} /> : null}
+    </aside>
+  );
+}

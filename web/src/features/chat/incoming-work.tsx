@@ -1,0 +1,71 @@
+import { useEffect, useRef } from 'react';
+import { useDesks } from '../../api/desks.ts';
+import { useSession } from '../auth/session-context.ts';
+import { alertSettings } from './alert-settings.ts';
+import type { Notice } from './chat-state.ts';
+import { useChatState } from './live-connection.ts';
+import { noticeText } from './notice-text.ts';
+import { playOfferSound } from './offer-sound.ts';
+import { badgedTitle } from './title-badge.ts';
+
+/** Keeps "(2) " in front of the document title while chats ring, whatever page sets the title. */
+function useTitleBadge(count: number): void {
+  useEffect(() => {
+    const apply = () => {
+      const next = badgedTitle(document.title, count);
+      if (next !== document.title) document.title = next;
+    };
+    apply();
+    const title = document.querySelector('title');
+    if (!title) return;
+    const observer = new MutationObserver(apply);
+    observer.observe(title, { childList: true, characterData: true, subtree: true });
+    return () => {
+      observer.disconnect();
+      document.title = badgedTitle(document.title, 0);
+    };
+  }, [count]);
+}
+
+function notifyDesktop(text: string): void {
+  if (!alertSettings.get().wantsNotifications || typeof Notification === 'undefined') return;
+  // The person is looking at the dashboard already: the sound, badge and list say it.
+  if (Notification.permission !== 'granted' || !document.hidden) return;
+  const notification = new Notification('Branchline: a patron is waiting', { body: text, tag: 'branchline-offer' });
+  notification.onclick = () => {
+    window.focus();
+    notification.close();
+  };
+}
+
+/**
+ * Incoming work, on every page: a soft chime (unless muted), the count in the title, a desktop
+ * notification when asked for and the tab is hidden, and a polite announcement. Never a modal.
+ */
+export function IncomingWork() {
+  const state = useChatState();
+  const desks = useDesks(useSession().staff.libraryId);
+  const handled = useRef(0);
+  const deskName = (deskId: string) => desks.data?.find((d) => d.id === deskId)?.name ?? 'a desk';
+  const text = (notice: Notice) => noticeText(notice, deskName);
+
+  useTitleBadge(state.offers.length);
+
+  const newest = state.notices.at(-1)?.id ?? 0;
+  useEffect(() => {
+    const fresh = state.notices.filter((n) => n.id > handled.current);
+    handled.current = Math.max(handled.current, newest);
+    const offer = fresh.find((n) => n.kind === 'offer');
+    if (!offer) return;
+    if (!alertSettings.get().isMuted) playOfferSound();
+    notifyDesktop(noticeText(offer, (id) => desks.data?.find((d) => d.id === id)?.name ?? 'a desk'));
+  }, [newest, state.notices, desks.data]);
+
+  return (
+    <div className="visually-hidden" role="status" aria-live="polite" aria-atomic="false">
+      {state.notices.map((notice) => (
+        <p key={notice.id}>{text(notice)}</p>
+      ))}
+    </div>
+  );
+}

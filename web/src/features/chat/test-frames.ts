@@ -1,0 +1,47 @@
+import type { Conversation, ConversationEvent } from '@branchline/protocol';
+
+/** Builders for the chat tests: a conversation and events with only what a case needs to say. */
+export function conversation(overrides: Partial<Conversation> = {}): Conversation {
+  return {
+    id: 'c1',
+    libraryId: 'lib',
+    deskId: 'desk-ask',
+    channel: 'chat',
+    status: 'active',
+    assigneeId: 'me',
+    patron: { id: 'p1', name: null, email: null, isIdentified: false },
+    language: 'en',
+    tags: [],
+    readScale: null,
+    rating: null,
+    lastSeq: 0,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    queuedAt: '2026-01-01T10:00:00.000Z',
+    firstResponseAt: null,
+    resolvedAt: null,
+    updatedAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function patronMessage(seq: number, body = `message ${seq}`, conversationId = 'c1'): ConversationEvent {
+  return {
+    seq,
+    conversationId,
+    type: 'message',
+    author: { kind: 'patron' },
+    body,
+    systemKind: null,
+    data: {},
+    clientId: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+  };
+}
+
+export function staffMessage(seq: number, clientId: string, body = 'reply', conversationId = 'c1'): ConversationEvent {
+  return {
+    ...patronMessage(seq, body, conversationId),
+    author: { kind: 'staff', staffId: 'me', displayName: 'Me' },
+    clientId,
+  };
+}

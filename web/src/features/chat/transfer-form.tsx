@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+import type { Conversation, Desk } from '@branchline/protocol';
+import { useConversationActions } from '../../api/conversations.ts';
+import { usePresenceList } from '../../api/presence.ts';
+import { ErrorSummary } from '../../ui/error-summary.tsx';
+import { RadioGroup, SelectField, TextAreaField } from '../../ui/field.tsx';
+import { fieldId, useFormErrors } from '../../ui/form-errors.ts';
+import { transferCandidates } from './chat-selectors.ts';
+import { staffConnection } from './live-connection.ts';
+
+const FORM = 'transfer';
+const LABELS: Record<string, string> = { toStaffId: 'Colleague', toDeskId: 'Desk', note: 'Note for them' };
+type Target = 'staff' | 'desk';
+
+interface TransferFormProps {
+  conversation: Conversation;
+  myStaffId: string;
+  desks: readonly Desk[];
+  onTransferred: (to: string) => void;
+}
+
+/** Hands the chat to a colleague, or back to a desk's queue, with an internal note. */
+export function TransferForm({ conversation, myStaffId, desks, onTransferred }: TransferFormProps) {
+  const [target, setTarget] = useState<Target>('staff');
+  const [staffId, setStaffId] = useState('');
+  const [deskId, setDeskId] = useState('');
+  const [note, setNote] = useState('');
+  const [local, setLocal] = useState<Record<string, string> | null>(null);
+  const presence = usePresenceList();
+  const { transfer } = useConversationActions(conversation.id, (c) => staffConnection.putConversation(c));
+  // "Priya is offline" or "has no room" is about the colleague chosen: say it next to that field.
+  const errors = useFormErrors(transfer.error, local, { conflictField: target === 'staff' ? 'toStaffId' : 'toDeskId' });
+  const idFor = (path: string) => fieldId(FORM, path);
+  const people = transferCandidates(presence.data ?? [], myStaffId);
+  const openDesks = desks.filter((d) => d.isActive);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const chosen = target === 'staff' ? staffId : deskId;
+    const path = target === 'staff' ? 'toStaffId' : 'toDeskId';
+    if (!chosen) return setLocal({ [path]: target === 'staff' ? 'Choose a colleague' : 'Choose a desk' });
+    setLocal(null);
+    const to =
+      target === 'staff'
+        ? (people.find((p) => p.staffId === staffId)?.displayName ?? 'a colleague')
+        : (openDesks.find((d) => d.id === deskId)?.name ?? 'the desk');
+    transfer.mutate(
+      { ...(target === 'staff' ? { toStaffId: chosen } : { toDeskId: chosen }), note: note.trim() },
+      { onSuccess: () => onTransferred(to) },
+    );
+  }
+
+  return (
+    <form className="context-form" noValidate onSubmit={submit} aria-labelledby="transfer-heading">
+      <h2 id="transfer-heading">Transfer</h2>
+      <ErrorSummary errors={errors} idFor={idFor} labelFor={(path) => LABELS[path]} />
+      <RadioGroup
+        id={idFor('target')}
+        name="transfer-target"
+        legend="Transfer to"
+        value={target}
+        options={[
+          { value: 'staff', label: 'A colleague' },
+          { value: 'desk', label: 'A desk (back to its queue)' },
+        ]}
+        onChange={setTarget}
+      />
+      {target === 'staff' ? (
+        <SelectField
+          id={idFor('toStaffId')}
+          label={LABELS['toStaffId']}
+          value={staffId}
+          error={errors.fields['toStaffId']}
+          hint={
+            people.length === 0 && !presence.isPending ? 'Nobody else is connected with room for a chat.' : undefined
+          }
+          onChange={(e) => setStaffId(e.target.value)}
+        >
+          <option value="">{presence.isPending ? 'Loading…' : 'Choose a colleague'}</option>
+          {people.map((p) => (
+            <option key={p.staffId} value={p.staffId}>
+              {p.displayName} — {p.status === 'available' ? 'Available' : 'Away'}, {p.activeChats} of {p.maxChats} chats
+            </option>
+          ))}
+        </SelectField>
+      ) : (
+        <SelectField
+          id={idFor('toDeskId')}
+          label={LABELS['toDeskId']}
+          value={deskId}
+          error={errors.fields['toDeskId']}
+          onChange={(e) => setDeskId(e.target.value)}
+        >
+          <option value="">Choose a desk</option>
+          {openDesks.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      <TextAreaField
+        id={idFor('note')}
+        label={LABELS['note']}
+        value={note}
+        rows={2}
+        maxLength={1000}
+        error={errors.fields['note']}
+        hint="Optional. An internal note: the patron can’t see it."
+        onChange={(e) => setNote(e.target.value)}
+      />
+      <button type="submit" className="button" disabled={transfer.isPending}>
+        {transfer.isPending ? 'Transferring…' : 'Transfer chat'}
+      </button>
+    </form>
+  );
+}
