@@ -183,6 +183,7 @@ export const StaffClientFrame = z.discriminatedUnion('type', [
       .default([]),
   }),
   z.strictObject({ type: z.literal('subscribe'), conversationId: Id, after: z.number().int().nonnegative() }),
+  z.strictObject({ type: z.literal('unsubscribe'), conversationId: Id }),
   z.strictObject({ type: z.literal('presence.set'), status: PresenceStatus, deskIds: z.array(Id).max(50) }),
   z.strictObject({ type: z.literal('conversation.accept'), conversationId: Id }),
   z.strictObject({ type: z.literal('conversation.decline'), conversationId: Id }),
@@ -229,9 +230,17 @@ export const StaffServerFrame = z.discriminatedUnion('type', [
     presence: Presence,
     conversations: z.array(Conversation),
     queues: z.array(DeskQueue),
-    offers: z.array(z.object({ conversation: Conversation, ringUntil: Timestamp.nullable() })),
+    offers: z.array(
+      z.object({ conversation: Conversation, ringUntil: Timestamp.nullable(), preview: z.string().nullable() }),
+    ),
   }),
-  z.object({ type: z.literal('offer'), conversation: Conversation, ringUntil: Timestamp.nullable() }),
+  z.object({
+    type: z.literal('offer'),
+    conversation: Conversation,
+    ringUntil: Timestamp.nullable(),
+    /** The patron's first message, shortened: enough to decide, without subscribing. */
+    preview: z.string().nullable(),
+  }),
   z.object({
     type: z.literal('offer.withdrawn'),
     conversationId: Id,

@@ -92,6 +92,9 @@ export const Conversation = z.object({
   readScale: ReadScale.nullable(),
   rating: z.object({ score: z.number().int().min(1).max(5), comment: z.string() }).nullable(),
   lastSeq: z.number().int().nonnegative(),
+  /** How far the patron has read (their `seen`), and how far staff have. */
+  patronSeenSeq: z.number().int().nonnegative(),
+  staffSeenSeq: z.number().int().nonnegative(),
   createdAt: Timestamp,
   queuedAt: Timestamp.nullable(),
   firstResponseAt: Timestamp.nullable(),

@@ -44,6 +44,7 @@ const ConfigSchema = z.object({
     .optional(),
   CHAT_RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(5).max(600).default(45),
   CHAT_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(200).default(20),
+  STAFF_OFFLINE_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   TRUST_PROXY: flag.default(false),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -75,6 +76,8 @@ export type Config = {
   chatReconnectGraceSeconds: number;
   /** Flood limit per conversation. */
   chatMessagesPer10s: number;
+  /** How long a person whose last dashboard tab closed stays as they were before going offline. */
+  staffOfflineGraceSeconds: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
   /** Directory of the built staff dashboard; absent in tests that do not serve it. */
@@ -135,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: c.REDIS_URL,
     chatReconnectGraceSeconds: c.CHAT_RECONNECT_GRACE_SECONDS,
     chatMessagesPer10s: c.CHAT_MESSAGES_PER_10S,
+    staffOfflineGraceSeconds: c.STAFF_OFFLINE_GRACE_SECONDS,
     trustProxy: c.TRUST_PROXY,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     webDistDir: path.join(root, 'web/dist'),

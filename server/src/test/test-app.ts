@@ -39,7 +39,13 @@ export interface TestApp {
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', SESSION_SECRET: 'test-secret-test-secret-test-secret!!', ...overrides }),
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      SESSION_SECRET: 'test-secret-test-secret-test-secret!!',
+      // Offline at once when the last tab closes, unless a case sets a grace itself.
+      STAFF_OFFLINE_GRACE_SECONDS: '0',
+      ...overrides,
+    }),
     webDistDir: undefined,
     widgetDistDir: undefined,
   };

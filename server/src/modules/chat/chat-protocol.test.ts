@@ -177,6 +177,36 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(seenMark).toEqual({ type: 'seen', conversationId, seq: staffAck.seq });
   });
 
+  it('previews the first message in offers, and stops following a chat on unsubscribe', async () => {
+    await t.app.deps.db.updateTable('staff_presence').set({ status: 'away' }).execute();
+    const staffTab = await staffConsole(
+      await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: libraryId })),
+    );
+    staffTab.send({ type: 'presence.set', status: 'available', deskIds: [deskId] });
+    await staffTab.nextOfType('presence');
+    const { token, conversationId } = await startChat('My e-reader will not download <b>anything</b>');
+    const offer = await staffTab.next(
+      (f) => f.type === 'offer' && (f.conversation as { id: string }).id === conversationId,
+    );
+    expect(offer.preview).toBe('My e-reader will not download <b>anything</b>');
+    expect(offer.conversation).toMatchObject({ patronSeenSeq: 0, staffSeenSeq: 0 });
+
+    staffTab.send({ type: 'subscribe', conversationId, after: 0 });
+    await staffTab.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === 1);
+    staffTab.send({ type: 'unsubscribe', conversationId });
+    staffTab.send({ type: 'ping' });
+    await staffTab.nextOfType('pong');
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/chat/frames',
+      headers: { 'x-chat-token': token },
+      payload: { type: 'message.send', clientId: 'after-unsub', body: 'Still there?' },
+    });
+    expect(
+      await staffTab.collect(300, (f) => f.type === 'event' && (f.event as { body: string }).body === 'Still there?'),
+    ).toEqual([]);
+  });
+
   it('keeps internal notes from the patron', async () => {
     const { conversationId, patronSocket, staffSocket } = await activeChat();
     staffSocket.send({

@@ -15,7 +15,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
-import { rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
 import { staffedCount } from '../routing/staffing.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import { estimateWait, patronEventsAfter, presentPatronConversation } from './patron-view.ts';
@@ -438,6 +438,7 @@ export async function endConversation(
       takenBy: null,
     });
   }
+  await announceWorkload(deps, [row.assignee_id]);
   await rebalance(deps, row.library_id);
 }
 

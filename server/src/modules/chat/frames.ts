@@ -43,3 +43,31 @@ export class SerialQueue {
     return this.#tail;
   }
 }
+
+/**
+ * Runs `task` at most once per `ms`. A call inside the window is not dropped: one trailing run
+ * happens when the window ends, so the last change is always sent.
+ */
+export function throttled(ms: number, task: () => void): { call(): void; cancel(): void } {
+  let last = 0;
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    call() {
+      const wait = last + ms - Date.now();
+      if (wait <= 0) {
+        last = Date.now();
+        task();
+        return;
+      }
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        last = Date.now();
+        task();
+      }, wait);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -7,7 +7,7 @@ import { isAppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { conversationForToken, handlePatronFrame, patronConnected, patronDisconnected } from './chat.service.ts';
 import type { FloodGuard } from './flood-guard.ts';
-import { parseFrame, sendFrame, SerialQueue } from './frames.ts';
+import { parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
 import type { OriginCheck } from './origins.ts';
 
@@ -23,7 +23,6 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     let conversationId: string | undefined;
     let cursor = 0;
     let lastStatus = '';
-    let lastQueueRefresh = 0;
     const unsubscribe: Array<() => void> = [];
     const serial = new SerialQueue((error) => request.log.warn({ err: error }, 'patron delivery failed'));
     const send = (frame: PatronServerFrame) => sendFrame(socket, frame);
@@ -59,12 +58,9 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
         send({ type: 'typing', displayName: message.displayName, isTyping: message.isTyping });
       else if (message.kind === 'seen' && message.by === 'staff') send({ type: 'seen', seq: message.seq });
     };
+    const queueRefresh = throttled(QUEUE_REFRESH_MS, () => void refreshState());
     const onLibrary = (message: BusMessage) => {
-      if (message.kind !== 'queue' || lastStatus !== 'queued') return;
-      const now = Date.now();
-      if (now - lastQueueRefresh < QUEUE_REFRESH_MS) return;
-      lastQueueRefresh = now;
-      void refreshState();
+      if (message.kind === 'queue' && lastStatus === 'queued') queueRefresh.call();
     };
 
     socket.on('message', (raw, isBinary) => {
@@ -109,6 +105,7 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     });
 
     socket.on('close', () => {
+      queueRefresh.cancel();
       for (const off of unsubscribe) off();
       const id = conversationId;
       conversationId = undefined;

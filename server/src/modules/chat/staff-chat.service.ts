@@ -10,7 +10,7 @@ import { authorizeOnConversation } from '../conversations/conversations.policy.t
 import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
-import { presenceOf, rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { announceWorkload, presenceOf, rebalance, withdrawOffers } from '../routing/routing.service.ts';
 import { endConversation } from './chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -138,7 +138,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
         {
           type: 'system',
           author: { kind: 'system' },
-          body: `${displayName} transferred you to ${target.displayName}. Please stay in this chat.`,
+          body: `${displayName} transferred the chat to ${target.displayName}`,
           systemKind: 'transferred',
           data: { fromName: displayName, toName: target.displayName, toStaffId: target.id },
         },
@@ -146,6 +146,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
       );
     });
     await deps.bus.publish(topics.staff(target.id), { kind: 'assigned', conversationId: row.id });
+    await announceWorkload(deps, [row.assignee_id, target.id]);
     await rebalance(deps, row.library_id);
     return;
   }
@@ -171,7 +172,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
       {
         type: 'system',
         author: { kind: 'system' },
-        body: `${displayName} transferred you to ${desk.name}. Please stay in this chat; the next librarian there will answer.`,
+        body: `${displayName} transferred the chat to ${desk.name}`,
         systemKind: 'transferred',
         data: { fromName: displayName, toDesk: desk.name, toDeskId: desk.id },
       },
@@ -179,6 +180,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
     );
     touched.queue(row.library_id);
   });
+  await announceWorkload(deps, [row.assignee_id]);
   await rebalance(deps, row.library_id);
 }
 
@@ -233,7 +235,7 @@ export async function blockPatron(
       {
         type: 'system',
         author: { kind: 'system' },
-        body: `${displayName} blocked this patron until ${until}`,
+        body: `${displayName} blocked this patron for ${minutes} minutes`,
         systemKind: 'blocked',
         data: { until },
       },

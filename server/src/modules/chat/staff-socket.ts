@@ -10,11 +10,21 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
 import { presentRow } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
-import { parseFrame, sendFrame, SerialQueue } from './frames.ts';
+import { parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import * as staffChat from './staff-chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 const QUEUE_REFRESH_MS = 1000;
+const PREVIEW_CHARS = 280;
+
+/** The patron's first message, shortened, for an offer. */
+async function previewFor(deps: Deps, conversationId: string): Promise<string | null> {
+  const first = (
+    await conversations.listEventsAfter(deps.db, conversationId, 0, { includeNotes: false, limit: 5 })
+  ).find((e) => e.type === 'message' && e.author_kind === 'patron');
+  if (!first) return null;
+  return first.body.length > PREVIEW_CHARS ? `${first.body.slice(0, PREVIEW_CHARS - 1)}…` : first.body;
+}
 
 /**
  * One dashboard tab. After `hello` it follows the person's own chats (and any others it
@@ -39,8 +49,8 @@ export function staffSocket(deps: Deps) {
     const cursors = new Map<string, number>();
     const unsubscribe = new Map<string, () => void>();
     const send = (frame: StaffServerFrame) => sendFrame(socket, frame);
+    const previewOf = (conversationId: string) => previewFor(deps, conversationId);
     let greeted = false;
-    let lastQueueRefresh = 0;
     let closed = false;
 
     const deliver = (conversationId: string) =>
@@ -84,7 +94,12 @@ export function staffSocket(deps: Deps) {
         if (message.kind === 'offer') {
           const row = await conversations.findConversationById(deps.db, message.conversationId);
           if (row?.status === 'queued')
-            send({ type: 'offer', conversation: await presentRow(deps.db, row), ringUntil: message.ringUntil });
+            send({
+              type: 'offer',
+              conversation: await presentRow(deps.db, row),
+              ringUntil: message.ringUntil,
+              preview: await previewOf(row.id),
+            });
         } else if (message.kind === 'offer.withdrawn') {
           send({
             type: 'offer.withdrawn',
@@ -99,19 +114,17 @@ export function staffSocket(deps: Deps) {
           await sendConversation(message.conversationId);
         }
       });
-    const onLibrary = (message: BusMessage) => {
-      if (message.kind !== 'queue') return;
-      const now = Date.now();
-      if (now - lastQueueRefresh < QUEUE_REFRESH_MS) return;
-      lastQueueRefresh = now;
+    const queueRefresh = throttled(QUEUE_REFRESH_MS, () => {
       void serial.push(async () => send({ type: 'queue', queues: await routing.queueSnapshot(deps, actor.libraryId) }));
+    });
+    const onLibrary = (message: BusMessage) => {
+      if (message.kind === 'queue') queueRefresh.call();
     };
 
     const offStaff = deps.bus.subscribe(topics.staff(actor.staffId), onStaff);
     const offLibrary = deps.bus.subscribe(topics.library(actor.libraryId), onLibrary);
-    void routing
-      .staffConnected(deps, actor)
-      .catch((error: unknown) => request.log.warn({ err: error }, 'presence bookkeeping failed'));
+    // Counted before any frame is handled, so hello and presence.set see this tab.
+    void serial.push(() => routing.staffConnected(deps, actor));
 
     socket.on('message', (raw, isBinary) => {
       const parsed = parseFrame(raw, isBinary, StaffClientFrame);
@@ -153,7 +166,11 @@ export function staffSocket(deps: Deps) {
           for (const offer of await routing.ringingFor(deps, actor.staffId)) {
             const row = await conversations.findConversationById(deps.db, offer.conversation_id);
             if (row?.status === 'queued')
-              offers.push({ conversation: await presentRow(deps.db, row), ringUntil: offer.ring_until });
+              offers.push({
+                conversation: await presentRow(deps.db, row),
+                ringUntil: offer.ring_until,
+                preview: await previewOf(row.id),
+              });
           }
           send({
             type: 'welcome',
@@ -169,6 +186,12 @@ export function staffSocket(deps: Deps) {
         }
         case 'subscribe':
           return subscribe(frame.conversationId, frame.after);
+        case 'unsubscribe': {
+          unsubscribe.get(frame.conversationId)?.();
+          unsubscribe.delete(frame.conversationId);
+          cursors.delete(frame.conversationId);
+          return;
+        }
         case 'presence.set':
           await routing.setPresence(deps, actor, { status: frame.status, deskIds: frame.deskIds });
           return;
@@ -212,6 +235,7 @@ export function staffSocket(deps: Deps) {
 
     socket.on('close', () => {
       closed = true;
+      queueRefresh.cancel();
       offStaff();
       offLibrary();
       for (const off of unsubscribe.values()) off();

@@ -27,6 +27,8 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
     readScale: row.read_scale,
     rating: row.rating_score === null ? null : { score: row.rating_score, comment: row.rating_comment ?? '' },
     lastSeq: row.last_seq,
+    patronSeenSeq: row.patron_seen_seq,
+    staffSeenSeq: row.staff_seen_seq,
     createdAt: row.created_at,
     queuedAt: row.queued_at,
     firstResponseAt: row.first_response_at,

@@ -111,17 +111,32 @@ export async function staffConnected(deps: Deps, actor: StaffActor): Promise<voi
 }
 
 /** A dashboard tab went away; with the last one gone the person is offline. */
+/**
+ * A dashboard tab went away. With none left the person gets no new chats at once, and is set
+ * offline after a short grace, so a reload or a network blip does not undo their status.
+ */
 export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<void> {
-  const now = deps.clock.now().toISOString();
-  const row = await adjustConnections(deps.db, actor.staffId, -1, now);
-  // Conditional on the count still being zero: a tab connecting meanwhile keeps the person online.
-  if (
-    row.connections <= 0 &&
-    (await updatePresence(deps.db, actor.staffId, { status: 'offline' }, now, { noConnections: true }))
-  ) {
-    await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
-  }
+  const row = await adjustConnections(deps.db, actor.staffId, -1, deps.clock.now().toISOString());
   await rebalance(deps, actor.libraryId);
+  if (row.connections > 0) return;
+  const goOffline = async () => {
+    // Conditional on the count still being zero: a tab that reconnected keeps the person online.
+    const now = deps.clock.now().toISOString();
+    if (await updatePresence(deps.db, actor.staffId, { status: 'offline' }, now, { noConnections: true })) {
+      await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
+    }
+  };
+  const grace = deps.config.staffOfflineGraceSeconds;
+  if (grace <= 0) return goOffline();
+  setTimeout(
+    () => void goOffline().catch((error: unknown) => deps.log.debug({ err: error }, 'offline after grace failed')),
+    grace * 1000,
+  ).unref();
+}
+
+/** Tells people whose number of open chats changed, so their presence shows it. */
+export async function announceWorkload(deps: Deps, staffIds: Array<string | null | undefined>): Promise<void> {
+  for (const id of new Set(staffIds)) if (id) await publish(deps, topics.staff(id), { kind: 'presence' });
 }
 
 interface Candidate {
@@ -309,6 +324,7 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
     touched.queue(taken.library_id);
     return { row: taken, others: withdrawn };
   });
+  await announceWorkload(deps, [actor.staffId]);
   await Promise.all(
     others.map((o) =>
       publish(deps, topics.staff(o.staff_id), {

@@ -225,6 +225,24 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     expect(row.connections).toBe(11);
   });
 
+  it('keeps a reloading person as they were for a grace period, but offers them nothing meanwhile', async () => {
+    const staff = await person([claimDesk.id]);
+    const withGrace = { ...app.deps, config: { ...app.deps.config, staffOfflineGraceSeconds: 1 } };
+    await staffDisconnected(withGrace, actorOf(staff));
+    const status = async () =>
+      (
+        await app.deps.db
+          .selectFrom('staff_presence')
+          .select('status')
+          .where('staff_id', '=', staff.id)
+          .executeTakeFirstOrThrow()
+      ).status;
+    expect(await status()).toBe('available');
+    const id = await chat(claimDesk);
+    expect(await ringing(id)).not.toContain(staff.id);
+    await expect.poll(status, { timeout: 5000 }).toBe('offline');
+  });
+
   it('stops ringing someone who goes offline', async () => {
     const leaving = await person([claimDesk.id]);
     const staying = await person([claimDesk.id]);
