@@ -24,12 +24,24 @@ export function isVisibleToPatron(row: ConversationEventRow): boolean {
   return true;
 }
 
+/** Who a system event is about, as the patron may see it: the librarian who joined, or the new desk or person. */
+function systemName(row: ConversationEventRow): string | null {
+  const data = (row.data_json ?? {}) as Record<string, unknown>;
+  const name =
+    row.system_kind === 'accepted'
+      ? data.staffName
+      : row.system_kind === 'transferred'
+        ? (data.toName ?? data.toDesk)
+        : undefined;
+  return typeof name === 'string' ? name : null;
+}
+
 export function presentPatronEvent(row: ConversationEventRow): PatronEvent {
   return {
     seq: row.seq,
     type: row.type === 'system' ? 'system' : 'message',
     from: row.author_kind as PatronEvent['from'],
-    displayName: row.author_kind === 'staff' ? row.author_name : null,
+    displayName: row.author_kind === 'staff' ? row.author_name : row.type === 'system' ? systemName(row) : null,
     body: row.body,
     systemKind: (row.system_kind as SystemEventKind | null) ?? null,
     clientId: row.author_kind === 'patron' ? row.client_id : null,

@@ -6,7 +6,7 @@ import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findStaffMember } from '../accounts/staff.service.ts';
-import { authorizeOnConversation } from '../conversations/conversations.policy.ts';
+import { authorizeOnConversation, canOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
@@ -66,13 +66,26 @@ export async function sendStaffMessage(deps: Deps, actor: Actor, input: StaffSen
   });
 }
 
+/**
+ * Typing and seen are passing signals: from someone who may read the chat but no longer handles it
+ * (it was just transferred away) they are dropped quietly rather than answered with an error.
+ */
+async function mayActQuietly(deps: Deps, actor: Actor, conversationId: string): Promise<boolean> {
+  const row = await conversations.findConversationById(deps.db, conversationId);
+  if (!row) throw errors.notFound('conversation');
+  authorizeOnConversation(actor, 'conversation.read', row);
+  return canOnConversation(actor, 'conversation.act', row);
+}
+
 export async function staffTyping(deps: Deps, actor: Actor, conversationId: string, isTyping: boolean): Promise<void> {
+  if (!(await mayActQuietly(deps, actor, conversationId))) return;
   const { row, displayName } = await conversationToActOn(deps, actor, conversationId);
   if (row.status !== 'active') return;
   await deps.bus.publish(topics.conversation(conversationId), { kind: 'typing', from: 'staff', displayName, isTyping });
 }
 
 export async function staffSeen(deps: Deps, actor: Actor, conversationId: string, seq: number): Promise<void> {
+  if (!(await mayActQuietly(deps, actor, conversationId))) return;
   const { row } = await conversationToActOn(deps, actor, conversationId);
   const upTo = Math.min(seq, row.last_seq);
   if (upTo <= row.staff_seen_seq) return;

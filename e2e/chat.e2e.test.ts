@@ -1,0 +1,188 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { describeInBrowser, useBrowser } from './support/browser.ts';
+import { startLibrarySite, type LibrarySite } from './support/library-site.ts';
+import { useServer } from './support/server.ts';
+import { DEMO_PASSWORD, DEMO_STAFF, signIn } from './support/staff.ts';
+
+const ALL_DAY = [{ opens: '00:00', closes: '23:59' }];
+const OPEN_ALWAYS = {
+  weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
+  exceptions: [],
+};
+
+/** Signs in over the API as the admin and answers a fetch that carries the session and CSRF token. */
+async function adminApi(baseUrl: string): Promise<(method: string, path: string, body?: unknown) => Promise<unknown>> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_STAFF.admin, password: DEMO_PASSWORD }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  };
+}
+
+/** A librarian at the console, available on one desk. */
+async function staffAtConsole(context: BrowserContext, email: string, desk: string): Promise<Page> {
+  const page = await context.newPage();
+  await signIn(page, email);
+  await page.goto('/staff/chat');
+  await page.getByLabel('Status').selectOption('available');
+  await page.getByRole('button', { name: /Desks you are serving/ }).click();
+  await page.getByRole('checkbox', { name: desk }).check();
+  await page.keyboard.press('Escape');
+  return page;
+}
+
+describeInBrowser('live chat: a patron on the library website and librarians in the dashboard', () => {
+  const server = useServer();
+  const session = useBrowser(() => ({ baseURL: server.baseUrl }));
+  let site: LibrarySite;
+
+  beforeAll(async () => {
+    site = await startLibrarySite(server.baseUrl, 'ask');
+    const api = await adminApi(server.baseUrl);
+    const [library] = ((await api('GET', '/api/libraries')) as { items: Array<{ id: string }> }).items;
+    await api('PATCH', `/api/libraries/${library?.id}`, { allowedOrigins: [site.origin] });
+    const desks = (
+      (await api('GET', `/api/libraries/${library?.id}/desks`)) as { items: Array<{ id: string; slug: string }> }
+    ).items;
+    for (const desk of desks) await api('PATCH', `/api/desks/${desk.id}`, { hours: OPEN_ALWAYS });
+  });
+  afterAll(async () => {
+    await site?.stop();
+  });
+
+  test('chat end to end: ask, answer, move pages, transfer, end and rate — with hostile text kept as text', async () => {
+    const sofia = await staffAtConsole(session.context, DEMO_STAFF.librarian, 'Ask a Librarian');
+    const marcus = await staffAtConsole(await session.newContext(), DEMO_STAFF.supervisor, 'Tech Help');
+
+    const patronContext = await session.newContext({ baseURL: site.origin });
+    const patron = await patronContext.newPage();
+    await patron.goto('/');
+    const widget = patron.locator('branchline-chat');
+    await widget.locator('#bl-launcher').click();
+    const input = widget.locator('#bl-input');
+    await input.fill('Do you have large-print copies of The Overstory?');
+    await input.press('Enter');
+    await widget
+      .locator('#bl-status')
+      .filter({ hasText: /line|wait|queue/i })
+      .waitFor();
+
+    // The offer rings at Sofía's console; she accepts and replies.
+    await sofia
+      .getByRole('button', { name: /^Accept/ })
+      .first()
+      .click();
+    const reply = sofia.getByLabel('Reply to the patron');
+    await reply.fill('Yes! The Main Library has two. Shall I place a hold? https://threerivers.example/holds');
+    await reply.press('Enter');
+    await widget.locator('#bl-log').getByText('Shall I place a hold?', { exact: false }).waitFor();
+    const link = widget.locator('#bl-log a[href="https://threerivers.example/holds"]');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    // Hostile text from the patron is shown as text to both sides and runs nowhere.
+    await input.fill('<img src=x onerror="window.__pwned=1"> please');
+    await input.press('Enter');
+    await sofia.getByText('<img src=x onerror="window.__pwned=1"> please').waitFor();
+    expect(await sofia.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await patron.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+
+    // The patron moves to another page of the library site: the chat comes along.
+    await patron.getByRole('link', { name: 'Events' }).click();
+    await patron.getByRole('heading', { name: 'Events at the library' }).waitFor();
+    const again = patron.locator('branchline-chat');
+    await again
+      .locator('#bl-launcher')
+      .filter({ hasText: /Continue/ })
+      .click();
+    await again.locator('#bl-log').getByText('Shall I place a hold?', { exact: false }).waitFor();
+    await again.locator('#bl-input').fill('Yes please, and can I get help with my e-reader too?');
+    await again.locator('#bl-input').press('Enter');
+    await sofia.getByText('can I get help with my e-reader too?').waitFor();
+
+    // Sofía hands the chat to Marcus, who is on Tech Help.
+    await sofia.getByRole('radio', { name: 'A colleague' }).check();
+    const colleague = sofia.getByRole('combobox', { name: /colleague/i });
+    const marcusOption = colleague.locator('option', { hasText: 'Marcus' });
+    await expect.poll(() => marcusOption.count(), { timeout: 15_000 }).toBe(1);
+    await colleague.selectOption((await marcusOption.getAttribute('value')) ?? '');
+    await sofia.getByRole('button', { name: 'Transfer chat' }).click();
+    await again.locator('#bl-log').getByText('Your chat was passed to Marcus.').waitFor();
+
+    // The chat arrives in Marcus's "My chats"; he opens it and sees everything said so far.
+    await marcus
+      .getByRole('region', { name: /My chats/ })
+      .getByRole('link', { name: /Patron/ })
+      .click();
+    await marcus.getByText('can I get help with my e-reader too?').waitFor();
+    const marcusReply = marcus.getByLabel('Reply to the patron');
+    await marcusReply.fill('Hi, I can help with the e-reader. Which model is it?');
+    await marcusReply.press('Enter');
+    await again.locator('#bl-log').getByText('Which model is it?').waitFor();
+
+    // Marcus ends the chat; the patron rates it.
+    await marcus.getByRole('button', { name: 'End chat' }).click();
+    await marcus.getByRole('button', { name: 'Yes, end chat' }).click();
+    await again.locator('#bl-ended').waitFor();
+    await again.getByLabel(/^5/).check();
+    await again.locator('#bl-rating-submit').click();
+    await again.locator('#bl-rating-done').waitFor();
+
+    const api = await adminApi(server.baseUrl);
+    const list = (await api('GET', '/api/conversations?status=resolved')) as {
+      items: Array<{ rating: { score: number } | null; assigneeId: string }>;
+    };
+    expect(list.items.some((c) => c.rating?.score === 5)).toBe(true);
+  });
+
+  test('the widget, closed and open, and the full-page chat pass axe', async () => {
+    const patronContext = await session.newContext({ baseURL: site.origin });
+    const patron = await patronContext.newPage();
+    await patron.goto('/');
+    await patron.locator('branchline-chat #bl-launcher').waitFor();
+    await expectNoSeriousViolations(patron, 'library page with the chat widget closed');
+    await patron.locator('branchline-chat #bl-launcher').click();
+    // Nobody is on shift in this test: instead of a dead end, the widget offers to take the question.
+    await patron.locator('branchline-chat #bl-q-email').waitFor();
+    await expectNoSeriousViolations(patron, 'library page with the chat widget open');
+
+    const { page } = session;
+    await page.goto('/chat');
+    await page.locator('branchline-chat #bl-panel').waitFor();
+    await expectNoSeriousViolations(page, '/chat');
+    await page.goto('/chat/espanol?lang=es');
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+    await expectNoSeriousViolations(page, '/chat/espanol in Spanish');
+  });
+
+  test('without JavaScript, /chat takes a question for an answer by email', async () => {
+    const context = await session.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto('/chat/ask');
+    await page.getByRole('button', { name: 'Send question' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/email address/)
+      .waitFor();
+    await page.getByLabel('Your email address').fill('reader@example.org');
+    await page.getByLabel('Your question', { exact: true }).fill('When does the Riverside Branch open on Saturday?');
+    await page.getByRole('button', { name: 'Send question' }).click();
+    await page.getByRole('heading', { name: /your question is on its way/ }).waitFor();
+    // axe runs as a script, so the page it checks is opened with JavaScript on.
+    await session.page.goto(new URL(page.url()).pathname);
+    await session.page.getByRole('heading', { name: /your question is on its way/ }).waitFor();
+    await expectNoSeriousViolations(session.page, 'question sent page');
+  });
+});
