@@ -34,12 +34,24 @@ export function sendFrame(socket: WebSocket, frame: unknown): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+/** Most frames one socket may have waiting: past it the server is behind and says so. */
+export const MAX_PENDING_FRAMES = 100;
+
 /** Runs tasks one after another, so deliveries for one socket never interleave or duplicate. */
 export class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
+  #pending = 0;
   constructor(private readonly onError: (error: unknown) => void) {}
+  /** Tasks queued and not yet finished. */
+  get pending(): number {
+    return this.#pending;
+  }
   push(task: () => Promise<void>): Promise<void> {
-    this.#tail = this.#tail.then(task).catch(this.onError);
+    this.#pending++;
+    this.#tail = this.#tail
+      .then(task)
+      .catch(this.onError)
+      .finally(() => this.#pending--);
     return this.#tail;
   }
 }

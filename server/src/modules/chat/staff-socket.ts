@@ -10,7 +10,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
 import { presentRow } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
-import { parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
+import { MAX_PENDING_FRAMES, parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import * as staffChat from './staff-chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -81,8 +81,9 @@ export function staffSocket(deps: Deps) {
       void deliver(conversationId);
     };
     const onConversation = (conversationId: string, message: BusMessage) => {
-      if (message.kind === 'events') void deliver(conversationId);
-      else if (message.kind === 'conversation') void serial.push(() => sendConversation(conversationId));
+      if (message.kind === 'events') {
+        if (message.lastSeq > (cursors.get(conversationId) ?? 0)) void deliver(conversationId);
+      } else if (message.kind === 'conversation') void serial.push(() => sendConversation(conversationId));
       // Whether the patron is typing, never what: a typing preview would show words they chose not to send.
       else if (message.kind === 'typing' && message.from === 'patron')
         send({ type: 'typing', conversationId, isTyping: message.isTyping });
@@ -130,6 +131,15 @@ export function staffSocket(deps: Deps) {
       const parsed = parseFrame(raw, isBinary, StaffClientFrame);
       if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message });
       const frame = parsed.frame;
+      // Backpressure: a client far ahead of the server is told to retry, not queued without end.
+      if (serial.pending >= MAX_PENDING_FRAMES) {
+        return send({
+          type: 'error',
+          code: 'service_unavailable',
+          message: 'The server is busy. Please try again in a moment.',
+          ...('clientId' in frame ? { clientId: frame.clientId } : {}),
+        });
+      }
       void serial.push(async () => {
         try {
           await handle(frame);
