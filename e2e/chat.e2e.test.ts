@@ -167,6 +167,35 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await expectNoSeriousViolations(page, '/chat/espanol in Spanish');
   });
 
+  test('the widget works from the keyboard alone: open, type, close, focus returns', async () => {
+    const patronContext = await session.newContext({ baseURL: site.origin });
+    const patron = await patronContext.newPage();
+    await patron.goto('/');
+    const launcher = patron.locator('branchline-chat #bl-launcher');
+    await launcher.waitFor();
+    // Tab through the page until the launcher has focus (site links come first).
+    for (
+      let i = 0;
+      i < 10 && !(await launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement));
+      i++
+    ) {
+      await patron.keyboard.press('Tab');
+    }
+    expect(await launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    await patron.keyboard.press('Enter');
+    expect(await launcher.getAttribute('aria-expanded')).toBe('true');
+    // Nobody is on shift: focus lands in the first field of the leave-a-question form.
+    const email = patron.locator('branchline-chat #bl-q-email');
+    await expect.poll(() => email.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement)).toBe(true);
+    await patron.keyboard.type('reader@example.org');
+    await patron.keyboard.press('Escape');
+    expect(await launcher.getAttribute('aria-expanded')).toBe('false');
+    await expect
+      .poll(() => launcher.evaluate((el) => el === (el.getRootNode() as ShadowRoot).activeElement))
+      .toBe(true);
+  });
+
   test('without JavaScript, /chat takes a question for an answer by email', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
