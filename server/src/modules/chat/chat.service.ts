@@ -7,12 +7,13 @@ import type {
   StartChatResponse,
 } from '@branchline/protocol';
 import { topics } from '../../platform/bus.ts';
+import type { Db } from '../../platform/db/database.ts';
 import type { ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { hashToken, hmac, newId, newToken } from '../../platform/tokens.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { appendEvent, commit, type Touched } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
@@ -81,46 +82,23 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
   const retried = await resumeRetriedStart(deps, body, found.desk.id, token);
   if (retried) return retried;
   const now = deps.clock.now().toISOString();
-  const row = await commit(deps, async (trx, touched) => {
-    const patron = await conversations.insertPatron(trx, {
-      id: newId(),
-      library_id: found.library.id,
+  const row = await commit(deps, (trx, touched) =>
+    openConversation(trx, touched, {
+      libraryId: found.library.id,
+      deskId: found.desk.id,
       name: body.name ?? null,
       email: body.email ?? null,
-      created_at: now,
-      updated_at: now,
-    });
-    const conversation = await conversations.insertConversation(
-      trx,
-      conversations.newConversationRow({
-        libraryId: found.library.id,
-        deskId: found.desk.id,
-        patronId: patron.id,
-        channel: 'chat',
-        status: 'queued',
-        language: body.language,
-        patronTokenHash: hashToken(token),
-        patronIpHash: ipHash(deps, client.ip),
-        now,
-      }),
-    );
-    await appendEvent(
-      trx,
+      channel: 'chat',
+      status: 'queued',
+      language: body.language,
+      patronTokenHash: hashToken(token),
+      patronIpHash: ipHash(deps, client.ip),
+      message: body.message,
+      clientId: body.clientId,
+      system: { kind: 'queued', body: `Waiting for ${found.desk.name}` },
       now,
-      conversation.id,
-      { type: 'message', author: { kind: 'patron' }, body: body.message, clientId: body.clientId },
-      touched,
-    );
-    await appendEvent(
-      trx,
-      now,
-      conversation.id,
-      { type: 'system', author: { kind: 'system' }, body: `Waiting for ${found.desk.name}`, systemKind: 'queued' },
-      touched,
-    );
-    touched.queue(found.library.id);
-    return conversations.findConversationById(trx, conversation.id);
-  });
+    }),
+  );
   if (!row) throw new Error('conversation vanished after insert');
   await rebalance(deps, row.library_id);
   const fresh = (await conversations.findConversationById(deps.db, row.id)) ?? row;
@@ -174,51 +152,88 @@ export async function leaveQuestion(
   if (!found) throw errors.notFound('desk');
   await assertNotBlocked(deps, found.library.id, client);
   const now = deps.clock.now().toISOString();
-  return commit(deps, async (trx, touched) => {
-    const patron = await conversations.insertPatron(trx, {
-      id: newId(),
-      library_id: found.library.id,
+  const row = await commit(deps, (trx, touched) =>
+    openConversation(trx, touched, {
+      libraryId: found.library.id,
+      deskId: found.desk.id,
       name: body.name ?? null,
       email: body.email,
-      created_at: now,
-      updated_at: now,
-    });
-    const conversation = await conversations.insertConversation(
-      trx,
-      conversations.newConversationRow({
-        libraryId: found.library.id,
-        deskId: found.desk.id,
-        patronId: patron.id,
-        channel: 'webform',
-        status: 'pending',
-        language: body.language,
-        patronTokenHash: null,
-        patronIpHash: ipHash(deps, client.ip),
-        now,
-      }),
-    );
-    await appendEvent(
-      trx,
+      channel: 'webform',
+      status: 'pending',
+      language: body.language,
+      patronTokenHash: null,
+      patronIpHash: ipHash(deps, client.ip),
+      message: body.message,
+      clientId: body.clientId,
+      system: { kind: 'left_question', body: 'Question left for an answer by email' },
       now,
-      conversation.id,
-      { type: 'message', author: { kind: 'patron' }, body: body.message, clientId: body.clientId },
-      touched,
-    );
-    await appendEvent(
-      trx,
-      now,
-      conversation.id,
-      {
-        type: 'system',
-        author: { kind: 'system' },
-        body: 'Question left for an answer by email',
-        systemKind: 'left_question',
-      },
-      touched,
-    );
-    touched.queue(found.library.id);
-    return { id: conversation.id };
+    }),
+  );
+  if (!row) throw new Error('conversation vanished after insert');
+  return { id: row.id };
+}
+
+interface NewPatronConversation {
+  libraryId: string;
+  deskId: string;
+  name: string | null;
+  email: string | null;
+  channel: 'chat' | 'webform';
+  status: 'queued' | 'pending';
+  language: string;
+  patronTokenHash: string | null;
+  patronIpHash: string;
+  message: string;
+  clientId: string;
+  system: { kind: 'queued' | 'left_question'; body: string };
+  now: string;
+}
+
+/** A patron, their conversation, its first message and the system event saying where it waits. */
+async function openConversation(
+  trx: Db,
+  touched: Touched,
+  c: NewPatronConversation,
+): Promise<ConversationRow | undefined> {
+  const patron = await conversations.insertPatron(trx, {
+    id: newId(),
+    library_id: c.libraryId,
+    name: c.name,
+    email: c.email,
+    created_at: c.now,
+    updated_at: c.now,
   });
+  const conversation = await conversations.insertConversation(
+    trx,
+    conversations.newConversationRow({
+      libraryId: c.libraryId,
+      deskId: c.deskId,
+      patronId: patron.id,
+      channel: c.channel,
+      status: c.status,
+      language: c.language,
+      patronTokenHash: c.patronTokenHash,
+      patronIpHash: c.patronIpHash,
+      now: c.now,
+    }),
+  );
+  const patronAuthor = { kind: 'patron' as const };
+  await appendEvent(
+    trx,
+    c.now,
+    conversation.id,
+    { type: 'message', author: patronAuthor, body: c.message, clientId: c.clientId },
+    touched,
+  );
+  await appendEvent(
+    trx,
+    c.now,
+    conversation.id,
+    { type: 'system', author: { kind: 'system' }, body: c.system.body, systemKind: c.system.kind },
+    touched,
+  );
+  touched.queue(c.libraryId);
+  return conversations.findConversationById(trx, conversation.id);
 }
 
 /** The conversation a patron token opens, or a clear refusal. */

@@ -34,6 +34,33 @@ export function sendFrame(socket: WebSocket, frame: unknown): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
+/**
+ * Reads one frame for a socket whose work runs through `serial`: a bad frame or a full queue
+ * answers an error frame (with the frame's client id, when it has one) instead of a frame.
+ */
+export function acceptFrame<S extends z.ZodType>(
+  raw: RawData,
+  isBinary: boolean,
+  schema: S,
+  serial: SerialQueue,
+): { frame: z.infer<S> } | { error: { type: 'error'; code: ErrorCode; message: string; clientId?: string } } {
+  const parsed = parseFrame(raw, isBinary, schema);
+  if (!parsed.ok) return { error: { type: 'error', code: parsed.code, message: parsed.message } };
+  // Backpressure: a client far ahead of the server is told to retry, not queued without end.
+  if (serial.pending >= MAX_PENDING_FRAMES) {
+    const clientId = (parsed.frame as { clientId?: unknown }).clientId;
+    return {
+      error: {
+        type: 'error',
+        code: 'service_unavailable',
+        message: 'The server is busy. Please try again in a moment.',
+        ...(typeof clientId === 'string' ? { clientId } : {}),
+      },
+    };
+  }
+  return { frame: parsed.frame };
+}
+
 /** Most frames one socket may have waiting: past it the server is behind and says so. */
 export const MAX_PENDING_FRAMES = 100;
 

@@ -7,7 +7,7 @@ import { isAppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { conversationForToken, handlePatronFrame, patronConnected, patronDisconnected } from './chat.service.ts';
 import type { FloodGuard } from './flood-guard.ts';
-import { MAX_PENDING_FRAMES, parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
+import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
 import type { OriginCheck } from './origins.ts';
 
@@ -64,18 +64,9 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     };
 
     socket.on('message', (raw, isBinary) => {
-      const parsed = parseFrame(raw, isBinary, PatronClientFrame);
-      if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message });
-      const frame = parsed.frame;
-      // Backpressure: a client far ahead of the server is told to retry, not queued without end.
-      if (serial.pending >= MAX_PENDING_FRAMES) {
-        return send({
-          type: 'error',
-          code: 'service_unavailable',
-          message: 'The server is busy. Please try again in a moment.',
-          ...('clientId' in frame ? { clientId: frame.clientId } : {}),
-        });
-      }
+      const read = acceptFrame(raw, isBinary, PatronClientFrame, serial);
+      if ('error' in read) return send(read.error);
+      const frame = read.frame;
       void serial.push(async () => {
         try {
           if (frame.type === 'hello') {

@@ -10,7 +10,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
 import { presentRow } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
-import { MAX_PENDING_FRAMES, parseFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
+import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import * as staffChat from './staff-chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -128,18 +128,9 @@ export function staffSocket(deps: Deps) {
     void serial.push(() => routing.staffConnected(deps, actor));
 
     socket.on('message', (raw, isBinary) => {
-      const parsed = parseFrame(raw, isBinary, StaffClientFrame);
-      if (!parsed.ok) return send({ type: 'error', code: parsed.code, message: parsed.message });
-      const frame = parsed.frame;
-      // Backpressure: a client far ahead of the server is told to retry, not queued without end.
-      if (serial.pending >= MAX_PENDING_FRAMES) {
-        return send({
-          type: 'error',
-          code: 'service_unavailable',
-          message: 'The server is busy. Please try again in a moment.',
-          ...('clientId' in frame ? { clientId: frame.clientId } : {}),
-        });
-      }
+      const read = acceptFrame(raw, isBinary, StaffClientFrame, serial);
+      if ('error' in read) return send(read.error);
+      const frame = read.frame;
       void serial.push(async () => {
         try {
           await handle(frame);

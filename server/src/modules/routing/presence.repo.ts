@@ -44,18 +44,7 @@ export async function updatePresence(
 
 /** Adds `delta` to the open-connection count atomically and answers the new row. */
 export async function adjustConnections(db: Db, staffId: string, delta: number, now: string): Promise<PresenceRow> {
-  await db
-    .insertInto('staff_presence')
-    .values({
-      staff_id: staffId,
-      status: 'offline',
-      desk_ids_json: [],
-      connections: 0,
-      free_since: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.column('staff_id').doNothing())
-    .execute();
+  await ensurePresence(db, staffId, now);
   return db
     .updateTable('staff_presence')
     .set((eb) => ({ connections: eb('connections', '+', delta), updated_at: now }))
