@@ -16,14 +16,8 @@ import { z } from 'zod';
 import { topics } from '../../platform/bus.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import {
-  handlePatronFrame,
-  conversationForToken,
-  deskAvailability,
-  leaveQuestion,
-  patronPolled,
-  startChat,
-} from './chat.service.ts';
+import { conversationForToken, deskAvailability, leaveQuestion, patronPolled, startChat } from './chat.service.ts';
+import { handlePatronFrame } from './patron-frames.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import type { OriginCheck } from './origins.ts';

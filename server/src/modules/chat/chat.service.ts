@@ -1,8 +1,6 @@
 import type {
   DeskAvailability,
   LeaveQuestionBody,
-  PatronClientFrame,
-  PatronServerFrame,
   StartChatBody,
   StartChatResponse,
 } from '@branchline/protocol';
@@ -18,7 +16,6 @@ import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
 import { staffedCount } from '../routing/staffing.ts';
-import type { FloodGuard } from './flood-guard.ts';
 import { estimateWait, patronEventsAfter, presentPatronConversation } from './patron-view.ts';
 
 export interface PatronClient {
@@ -30,7 +27,7 @@ export function ipHash(deps: Deps, ip: string): string {
   return hmac(deps.secret, `ip:${ip}`);
 }
 
-const ENDED = ['resolved', 'abandoned', 'missed'];
+export const ENDED = ['resolved', 'abandoned', 'missed'];
 const WAIT_TO_SUGGEST_QUESTION_SECONDS = 15 * 60;
 
 export async function deskAvailability(deps: Deps, slug: string): Promise<DeskAvailability> {
@@ -276,144 +273,6 @@ export async function patronPolled(deps: Deps, conversationId: string, waitSecon
     .execute();
 }
 
-/** Handles one frame from a patron (socket or HTTP fallback); answers the frames to send back. */
-export async function handlePatronFrame(
-  deps: Deps,
-  flood: FloodGuard,
-  conversationId: string,
-  frame: Exclude<PatronClientFrame, { type: 'hello' }>,
-): Promise<PatronServerFrame[]> {
-  const row = await conversations.findConversationById(deps.db, conversationId);
-  if (!row) throw errors.notFound('conversation');
-  const now = deps.clock.now().toISOString();
-  const ended = ENDED.includes(row.status);
-  switch (frame.type) {
-    case 'ping':
-      return [{ type: 'pong' }];
-    case 'message.send': {
-      if (ended)
-        return [errorFrame('conflict', 'This chat has ended. Start a new chat to ask something else.', frame.clientId)];
-      if (!flood.allow(conversationId, Date.now())) {
-        return [
-          errorFrame('rate_limited', "You're sending messages very fast. Wait a moment and try again.", frame.clientId),
-        ];
-      }
-      const { event } = await commit(deps, (trx, touched) =>
-        appendEvent(
-          trx,
-          now,
-          conversationId,
-          { type: 'message', author: { kind: 'patron' }, body: frame.body, clientId: frame.clientId },
-          touched,
-        ),
-      );
-      return [{ type: 'ack', clientId: frame.clientId, seq: event.seq }];
-    }
-    case 'typing': {
-      if (!ended)
-        await deps.bus.publish(topics.conversation(conversationId), {
-          kind: 'typing',
-          from: 'patron',
-          displayName: '',
-          isTyping: frame.isTyping,
-        });
-      return [];
-    }
-    case 'seen': {
-      const seq = Math.min(frame.seq, row.last_seq);
-      if (seq > row.patron_seen_seq) {
-        await deps.db
-          .updateTable('conversations')
-          .set({ patron_seen_seq: seq })
-          .where('id', '=', conversationId)
-          .where('patron_seen_seq', '<', seq)
-          .execute();
-        await deps.bus.publish(topics.conversation(conversationId), { kind: 'seen', by: 'patron', seq });
-      }
-      return [];
-    }
-    case 'identify': {
-      await commit(deps, async (trx, touched) => {
-        await conversations.updatePatronRow(trx, row.patron_id, {
-          ...(frame.name === undefined ? {} : { name: frame.name }),
-          ...(frame.email === undefined ? {} : { email: frame.email }),
-          updated_at: now,
-        });
-        await appendEvent(
-          trx,
-          now,
-          conversationId,
-          {
-            type: 'system',
-            author: { kind: 'system' },
-            body: 'The patron added contact details',
-            systemKind: 'identified',
-          },
-          touched,
-        );
-      });
-      return [];
-    }
-    case 'transcript.request': {
-      // Kept for the email channel, which sends it once the chat has ended.
-      await commit(deps, async (trx, touched) => {
-        await conversations.updateConversationRow(trx, conversationId, {
-          transcript_email: frame.email,
-          transcript_requested_at: now,
-          updated_at: now,
-        });
-        touched.state(conversationId);
-      });
-      return [
-        {
-          type: 'state',
-          conversation: await presentPatronConversation(
-            deps,
-            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
-          ),
-        },
-      ];
-    }
-    case 'rating.submit': {
-      if (!ended) return [errorFrame('conflict', 'You can rate the chat once it has ended.')];
-      await commit(deps, async (trx, touched) => {
-        await conversations.updateConversationRow(trx, conversationId, {
-          rating_score: frame.score,
-          rating_comment: frame.comment,
-          updated_at: now,
-        });
-        await appendEvent(
-          trx,
-          now,
-          conversationId,
-          {
-            type: 'system',
-            author: { kind: 'system' },
-            body: `Rated ${frame.score} of 5`,
-            systemKind: 'rated',
-            data: { score: frame.score },
-          },
-          touched,
-        );
-      });
-      return [
-        {
-          type: 'state',
-          conversation: await presentPatronConversation(
-            deps,
-            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
-          ),
-        },
-      ];
-    }
-    case 'end': {
-      if (ended) return [];
-      await endConversation(deps, row, 'patron');
-      return [];
-    }
-  }
-}
-
 /** Ends a chat: resolved once someone answered, abandoned if the patron gave up waiting. */
 export async function endConversation(
   deps: Deps,
@@ -455,8 +314,4 @@ export async function endConversation(
   }
   await announceWorkload(deps, [row.assignee_id]);
   await rebalance(deps, row.library_id);
-}
-
-export function errorFrame(code: AppError['code'], message: string, clientId?: string): PatronServerFrame {
-  return { type: 'error', code, message, ...(clientId === undefined ? {} : { clientId }) };
 }
