@@ -14,7 +14,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: apiTarget },
+      // ws: the chat console's live connection is a WebSocket at /api/staff/ws.
+      '/api': { target: apiTarget, ws: true },
       '/health': { target: apiTarget },
     },
   },

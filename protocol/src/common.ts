@@ -49,8 +49,8 @@ export const Phone = z
 export const Slug = z
   .string()
   .trim()
-  .min(1)
-  .max(60)
+  .min(1, 'Required')
+  .max(60, 'At most 60 characters')
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Lowercase letters, digits and single hyphens only');
 
 /** BCP 47 language tag such as en, es, zh-Hant. */

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Library, UpdateLibraryBody } from '@branchline/protocol';
+import type { CreateLibraryBody, Library, UpdateLibraryBody } from '@branchline/protocol';
 import { api } from './client.ts';
 import { queryKeys } from './query-keys.ts';
 
@@ -17,5 +17,16 @@ export function useUpdateLibrary(id: string) {
     onSuccess: (library) => {
       queryClient.setQueryData(queryKeys.library(id), library);
     },
+  });
+}
+
+/**
+ * Creates another library in this deployment (a cooperative of libraries), with its first
+ * administrator, who is emailed a link to set a password. The new library is not the signed-in
+ * person's: nothing of it is cached here.
+ */
+export function useCreateLibrary() {
+  return useMutation({
+    mutationFn: (body: CreateLibraryBody) => api.post<Library>('/api/libraries', body),
   });
 }

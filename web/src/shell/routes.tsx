@@ -5,6 +5,7 @@ import { BranchEditPage, BranchNewPage } from '../features/admin/branches/branch
 import { BranchesPage } from '../features/admin/branches/branches-page.tsx';
 import { DeskEditPage, DeskNewPage } from '../features/admin/desks/desk-pages.tsx';
 import { DesksPage } from '../features/admin/desks/desks-page.tsx';
+import { LibraryNewPage } from '../features/admin/library/library-new-page.tsx';
 import { LibraryPage } from '../features/admin/library/library-page.tsx';
 import { StaffEditPage, StaffNewPage } from '../features/admin/staff/staff-pages.tsx';
 import { StaffPage } from '../features/admin/staff/staff-page.tsx';
@@ -58,6 +59,7 @@ export const routes: RouteObject[] = [
                 children: [
                   { index: true, element: <AdminIndex /> },
                   { path: 'library', element: <LibraryPage /> },
+                  { path: 'library/new', element: <LibraryNewPage /> },
                   { path: 'branches', element: <BranchesPage /> },
                   { path: 'branches/new', element: <BranchNewPage /> },
                   { path: 'branches/:branchId', element: <BranchEditPage /> },

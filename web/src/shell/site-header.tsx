@@ -33,8 +33,9 @@ export function SiteHeader() {
       {session.staff.role === 'partner' ? null : <IncomingWork />}
       <div className="site-header__account">
         <p className="site-header__who">
-          <span className="site-header__name">{session.staff.displayName || session.staff.name}</span>{' '}
-          <span className="site-header__role">({roleName(session.staff.role)})</span>
+          <span className="site-header__name">{session.staff.displayName || session.staff.name}</span>
+          <span className="visually-hidden">, </span>
+          <span className="site-header__role">{roleName(session.staff.role)}</span>
         </p>
         <button type="button" className="button" onClick={() => void signOut()} disabled={isSigningOut}>
           {isSigningOut ? 'Signing out…' : 'Sign out'}

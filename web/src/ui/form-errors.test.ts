@@ -29,6 +29,15 @@ describe('formErrorsFrom', () => {
     });
   });
 
+  it('shows a conflict that names its field there, and nowhere else', () => {
+    const error = new ApiError(409, 'conflict', 'A staff member with that email already exists.', [
+      { path: 'administrator.email', message: 'Already in use by another staff member' },
+    ]);
+    expect(formErrorsFrom(error, { conflictField: 'slug' }).fields).toEqual({
+      'administrator.email': 'Already in use by another staff member',
+    });
+  });
+
   it('has no errors without an error, and a general message for anything unexpected', () => {
     expect(hasErrors(formErrorsFrom(null))).toBe(false);
     expect(formErrorsFrom(new TypeError('boom')).summary).toMatch(/went wrong/);

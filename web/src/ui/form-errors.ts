@@ -11,7 +11,10 @@ export interface FormErrors {
 export const NO_ERRORS: FormErrors = { summary: null, fields: {} };
 
 export interface FormErrorOptions {
-  /** The field a `conflict` answer is about (e.g. `email` for a duplicate address). */
+  /**
+   * The field a `conflict` answer is about (e.g. `email` for a duplicate address) when the answer
+   * names none itself; one that does (`administrator.email`) is shown on that field only.
+   */
   conflictField?: string;
   /** Paths whose item errors are shown on the list field itself (`languages.1` → `languages`). */
   collapse?: readonly string[];
@@ -28,7 +31,7 @@ export function formErrorsFrom(error: unknown, options: FormErrorOptions = {}): 
     const path = collapsePath(issue.path, options.collapse ?? []);
     fields[path] ??= issue.message;
   }
-  if (error.code === 'conflict' && options.conflictField) {
+  if (error.code === 'conflict' && options.conflictField && Object.keys(fields).length === 0) {
     fields[options.conflictField] ??= error.message;
   }
   return { summary: error.message || 'Some answers need fixing.', fields };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { slugify } from './desks/slugify.ts';
+import { slugify } from './slugify.ts';
 import { matchesFilter } from './matches-filter.ts';
 
 describe('matchesFilter', () => {

@@ -10,16 +10,6 @@ export function useSession(): SessionInfo {
   return session;
 }
 
-/** Abilities that open the Admin area; anyone with one of them sees the Admin link. */
-export const ADMIN_ABILITIES: readonly Ability[] = [
-  'library.update',
-  'branch.create',
-  'branch.update',
-  'desk.create',
-  'desk.update',
-  'staff.read',
-];
-
 export function hasAbility(session: SessionInfo, ability: Ability): boolean {
   return session.abilities.includes(ability);
 }

@@ -33,6 +33,12 @@ export function ChatConsolePage() {
   const selectedId = params.get('c');
   const selected = selectedId ? state.conversations[selectedId] : undefined;
 
+  // The open chat stays followed while on screen, even once it is someone else's; closing it releases it.
+  useEffect(() => {
+    staffConnection.view(selectedId);
+    return () => staffConnection.view(null);
+  }, [selectedId]);
+
   function select(id: string | null) {
     setParams(id ? { c: id } : {});
     if (id) requestComposerFocus(id);

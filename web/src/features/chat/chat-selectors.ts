@@ -15,19 +15,12 @@ export function myChats(state: ChatState, staffId: string): Conversation[] {
     .sort((a, b) => (a.queuedAt ?? a.createdAt).localeCompare(b.queuedAt ?? b.createdAt) || a.id.localeCompare(b.id));
 }
 
-/** Patron messages after the last one this person read. */
+/** Patron messages after the last one read (in this tab, or by staff before a reload: the conversation's `staffSeenSeq`). */
 export function unreadCount(state: ChatState, conversationId: string): number {
   const readUpTo = state.readUpTo[conversationId] ?? 0;
   return (state.events[conversationId] ?? []).filter(
     (e) => e.seq > readUpTo && e.type === 'message' && e.author.kind === 'patron',
   ).length;
-}
-
-/** The patron's first message, for a preview of a waiting chat. */
-export function firstPatronMessage(state: ChatState, conversationId: string): string | null {
-  return (
-    (state.events[conversationId] ?? []).find((e) => e.type === 'message' && e.author.kind === 'patron')?.body ?? null
-  );
 }
 
 /** Colleagues who could take the chat now: connected, available or away, with room for one more. */

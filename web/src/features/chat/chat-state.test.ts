@@ -1,9 +1,17 @@
 import type { Presence } from '@branchline/protocol';
 import { describe, expect, it } from 'vitest';
-import { applyFrame, INITIAL_CHAT_STATE, lastSeqHeld, mergeEvent, type ChatState } from './chat-state.ts';
+import {
+  applyFrame,
+  conversationsToRelease,
+  forgetConversation,
+  INITIAL_CHAT_STATE,
+  lastSeqHeld,
+  mergeEvent,
+  type ChatState,
+} from './chat-state.ts';
 import { myChats, transferCandidates, unreadCount } from './chat-selectors.ts';
-import { parseTags } from './chat-words.ts';
-import { conversation, patronMessage, staffMessage } from './test-frames.ts';
+import { parseTags, previewText } from './chat-words.ts';
+import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
 
 function withEvents(...seqs: number[]): ChatState {
   return seqs.reduce(
@@ -61,14 +69,17 @@ describe('applyFrame', () => {
     expect(state.notices.at(-1)).toMatchObject({ kind: 'error', conversationId: 'c9' });
   });
 
-  it('rings once per offer and says who took it when withdrawn', () => {
+  it('rings once per offer, with its preview, and says who took it when withdrawn', () => {
     const offer = {
       type: 'offer' as const,
       conversation: conversation({ id: 'q1', status: 'queued' }),
       ringUntil: null,
+      preview: 'My e-reader will not download anything',
     };
     let state = applyFrame(applyFrame(INITIAL_CHAT_STATE, offer), offer);
     expect(state.offers).toHaveLength(1);
+    expect(state.offers[0]?.preview).toBe('My e-reader will not download anything');
+    expect(state.events).toEqual({});
     expect(state.notices.filter((n) => n.kind === 'offer')).toHaveLength(1);
     state = applyFrame(state, { type: 'offer.withdrawn', conversationId: 'q1', reason: 'taken', takenBy: 'Sofía' });
     expect(state.offers).toEqual([]);
@@ -77,7 +88,7 @@ describe('applyFrame', () => {
 
   it('drops an offer when its conversation is no longer waiting', () => {
     const queued = conversation({ id: 'q1', status: 'queued', assigneeId: null });
-    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'offer', conversation: queued, ringUntil: null });
+    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'offer', conversation: queued, ringUntil: null, preview: null });
     state = applyFrame(state, {
       type: 'conversation',
       conversation: { ...queued, status: 'active', assigneeId: 'me' },
@@ -88,18 +99,10 @@ describe('applyFrame', () => {
 
   it('replaces ringing offers on welcome and keeps the highest patron seen seq', () => {
     const old = conversation({ id: 'gone', status: 'queued' });
-    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'offer', conversation: old, ringUntil: null });
+    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'offer', conversation: old, ringUntil: null, preview: null });
     state = applyFrame(state, {
       type: 'welcome',
-      presence: {
-        staffId: 'me',
-        displayName: 'Me',
-        status: 'available',
-        deskIds: [],
-        activeChats: 1,
-        maxChats: 3,
-        connected: true,
-      },
+      presence: presence(),
       conversations: [conversation()],
       queues: [],
       offers: [],
@@ -114,6 +117,62 @@ describe('applyFrame', () => {
   it('counts unread patron messages after the last one read', () => {
     const state = { ...withEvents(1, 2, 3), readUpTo: { c1: 1 } };
     expect(unreadCount(state, 'c1')).toBe(2);
+  });
+
+  it('restores seen marks and unread counts from the conversation after a reload', () => {
+    let state = applyFrame(INITIAL_CHAT_STATE, {
+      type: 'welcome',
+      presence: presence(),
+      conversations: [conversation({ lastSeq: 5, patronSeenSeq: 4, staffSeenSeq: 3 })],
+      queues: [],
+      offers: [],
+    });
+    for (const event of [patronMessage(3), staffMessage(4, 'x1'), patronMessage(5)])
+      state = applyFrame(state, { type: 'event', conversationId: 'c1', event });
+    expect(state.patronSeen['c1']).toBe(4);
+    expect(unreadCount(state, 'c1')).toBe(1);
+    // A conversation sent before a later `seen` frame never moves a mark back.
+    state = applyFrame(state, { type: 'seen', conversationId: 'c1', seq: 5 });
+    state = applyFrame(state, { type: 'conversation', conversation: conversation({ patronSeenSeq: 4 }) });
+    expect(state.patronSeen['c1']).toBe(5);
+  });
+});
+
+describe('conversationsToRelease', () => {
+  const greeted = (...conversations: ReturnType<typeof conversation>[]) =>
+    applyFrame(INITIAL_CHAT_STATE, { type: 'welcome', presence: presence(), conversations, queues: [], offers: [] });
+
+  it('keeps the person’s chats and the one on screen, and lets go of the rest', () => {
+    let state = greeted(conversation({ id: 'mine' }), conversation({ id: 'ended', status: 'resolved' }));
+    state = applyFrame(state, {
+      type: 'conversation',
+      conversation: conversation({ id: 'away', assigneeId: 'marcus' }),
+    });
+    state = applyFrame(state, { type: 'event', conversationId: 'unknown', event: patronMessage(1, 'hi', 'unknown') });
+    expect(conversationsToRelease(state, null).sort()).toEqual(['away', 'unknown']);
+    expect(conversationsToRelease(state, 'away')).toEqual(['unknown']);
+    expect(conversationsToRelease({ ...state, dismissed: { ended: true } }, 'away').sort()).toEqual([
+      'ended',
+      'unknown',
+    ]);
+  });
+
+  it('lets go of nothing before the server says who this is', () => {
+    const state = applyFrame(INITIAL_CHAT_STATE, {
+      type: 'conversation',
+      conversation: conversation({ assigneeId: 'marcus' }),
+    });
+    expect(conversationsToRelease(state, null)).toEqual([]);
+  });
+
+  it('forgets a released conversation entirely', () => {
+    let state = greeted(conversation({ patronSeenSeq: 1, staffSeenSeq: 1 }));
+    state = applyFrame(state, { type: 'event', conversationId: 'c1', event: patronMessage(1) });
+    const forgotten = forgetConversation(state, 'c1');
+    expect(forgotten.conversations).toEqual({});
+    expect(forgotten.events).toEqual({});
+    expect(forgotten.patronSeen).toEqual({});
+    expect(forgotten.readUpTo).toEqual({});
   });
 });
 
@@ -138,6 +197,14 @@ describe('transferCandidates', () => {
       person('amir'),
     ];
     expect(transferCandidates(people, 'me').map((p) => p.staffId)).toEqual(['amir', 'zoe']);
+  });
+});
+
+describe('previewText', () => {
+  it('puts a preview on one line and cuts a long one at a word', () => {
+    expect(previewText('  Hello\n\nthere  ')).toBe('Hello there');
+    expect(previewText('one two three four', 12)).toBe('one two…');
+    expect(previewText('abcdefghijklmnop', 8)).toBe('abcdefg…');
   });
 });
 

@@ -14,6 +14,8 @@ export interface PendingSend {
 export interface Offer {
   conversation: Conversation;
   ringUntil: string | null;
+  /** The patron's first message, shortened by the server: enough to decide without following the chat. */
+  preview: string | null;
 }
 
 /** Something to say politely: a new offer, a chat someone else took, an error. */
@@ -40,9 +42,9 @@ export interface ChatState {
   offers: readonly Offer[];
   queues: readonly DeskQueue[];
   patronTyping: Readonly<Record<string, boolean>>;
-  /** The patron's last seen seq, from `seen` frames. */
+  /** The patron's last seen seq, from the conversation (after a reload) and from `seen` frames. */
   patronSeen: Readonly<Record<string, number>>;
-  /** The last seq this person has read in each conversation, for unread counts. */
+  /** The last seq staff have read in each conversation, for unread counts; from the conversation and this tab. */
   readUpTo: Readonly<Record<string, number>>;
   /** The last error the server gave about each conversation. */
   errors: Readonly<Record<string, string>>;
@@ -92,10 +94,58 @@ export function lastSeqHeld(state: ChatState, conversationId: string): number {
   return log?.[log.length - 1]?.seq ?? 0;
 }
 
+/** Raises a per-conversation position, never lowers it: frames and REST answers can arrive out of order. */
+function raised(record: Readonly<Record<string, number>>, id: string, seq: number): Readonly<Record<string, number>> {
+  return seq > (record[id] ?? 0) ? { ...record, [id]: seq } : record;
+}
+
 export function upsertConversation(state: ChatState, conversation: Conversation): ChatState {
-  const offers =
-    conversation.status === 'queued' ? state.offers : state.offers.filter((o) => o.conversation.id !== conversation.id);
-  return { ...state, conversations: { ...state.conversations, [conversation.id]: conversation }, offers };
+  const { id } = conversation;
+  const offers = conversation.status === 'queued' ? state.offers : state.offers.filter((o) => o.conversation.id !== id);
+  return {
+    ...state,
+    conversations: { ...state.conversations, [id]: conversation },
+    offers,
+    // After a reload the marks come from the conversation: "Seen" on replies, and what is still unread.
+    patronSeen: raised(state.patronSeen, id, conversation.patronSeenSeq),
+    readUpTo: raised(state.readUpTo, id, conversation.staffSeenSeq),
+  };
+}
+
+/**
+ * Whether this tab still needs a conversation's live log: it is one of the person's chats (not
+ * closed here), or it is open on screen. Anything else (a chat transferred away, one closed after
+ * wrap-up) is someone else's to follow.
+ */
+export function isOfInterest(state: ChatState, conversationId: string, viewing: string | null): boolean {
+  if (conversationId === viewing) return true;
+  const me = state.presence?.staffId;
+  if (me === undefined) return true; // not greeted yet: nothing is known to be someone else's
+  const conversation = state.conversations[conversationId];
+  return conversation?.assigneeId === me && !state.dismissed[conversationId];
+}
+
+/** The conversations this tab holds but no longer needs (see `isOfInterest`). */
+export function conversationsToRelease(state: ChatState, viewing: string | null): string[] {
+  const held = new Set([...Object.keys(state.conversations), ...Object.keys(state.events)]);
+  return [...held].filter((id) => !isOfInterest(state, id, viewing));
+}
+
+/** Drops everything held about a conversation, so no later hello asks to follow it again. */
+export function forgetConversation(state: ChatState, conversationId: string): ChatState {
+  const id = conversationId;
+  return {
+    ...state,
+    conversations: withoutKey(state.conversations, id),
+    events: withoutKey(state.events, id),
+    pending: state.pending.some((p) => p.conversationId === id)
+      ? state.pending.filter((p) => p.conversationId !== id)
+      : state.pending,
+    patronTyping: withoutKey(state.patronTyping, id),
+    patronSeen: withoutKey(state.patronSeen, id),
+    readUpTo: withoutKey(state.readUpTo, id),
+    errors: withoutKey(state.errors, id),
+  };
 }
 
 export function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Readonly<Record<string, T>> {
@@ -164,8 +214,10 @@ export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState
   switch (frame.type) {
     case 'welcome':
       return applyWelcome(state, frame);
-    case 'offer':
-      return applyOffer(state, { conversation: frame.conversation, ringUntil: frame.ringUntil });
+    case 'offer': {
+      const { conversation, ringUntil, preview } = frame;
+      return applyOffer(state, { conversation, ringUntil, preview });
+    }
     case 'offer.withdrawn':
       return applyWithdrawn(state, frame);
     case 'conversation':
@@ -181,8 +233,8 @@ export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState
     case 'typing':
       return { ...state, patronTyping: { ...state.patronTyping, [frame.conversationId]: frame.isTyping } };
     case 'seen': {
-      const seq = Math.max(frame.seq, state.patronSeen[frame.conversationId] ?? 0);
-      return { ...state, patronSeen: { ...state.patronSeen, [frame.conversationId]: seq } };
+      const patronSeen = raised(state.patronSeen, frame.conversationId, frame.seq);
+      return patronSeen === state.patronSeen ? state : { ...state, patronSeen };
     }
     case 'queue':
       return { ...state, queues: frame.queues };

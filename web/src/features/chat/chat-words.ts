@@ -47,3 +47,15 @@ export function parseTags(text: string): string[] {
     .filter(Boolean);
   return [...new Set(tags)];
 }
+
+/** The server shortens offer previews to 280 characters; a card in the narrow queue pane shows about half. */
+const PREVIEW_CHARS = 140;
+
+/** A patron's first message for an offer card: on one line, cut at a word's end if long. */
+export function previewText(text: string, max = PREVIEW_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}

@@ -59,7 +59,7 @@ export function DeskPicker({ desks, selected, disabled, onChange }: DeskPickerPr
         onClick={() => setIsOpen(!isOpen)}
       >
         <span className="visually-hidden">Desks you are serving: </span>
-        {summary(desks, selected)}
+        <span className="desk-picker__summary">{summary(desks, selected)}</span>
         <span aria-hidden="true" className="desk-picker__caret">
           {isOpen ? '▲' : '▼'}
         </span>

@@ -5,7 +5,6 @@ import { useSetPresence } from '../../api/presence.ts';
 import { useSession } from '../auth/session-context.ts';
 import type { LinkState } from './chat-state.ts';
 import { DeskPicker } from './desk-picker.tsx';
-import { myChats } from './chat-selectors.ts';
 import { staffConnection, useChatState } from './live-connection.ts';
 import { rememberPresence, useRestorePresence } from './presence-intent.ts';
 
@@ -27,8 +26,6 @@ export function PresenceControls() {
   const save = useSetPresence((presence) => staffConnection.putPresence(presence));
   const { mutate } = save;
   const presence = state.presence;
-  // Counted here from the live chats: the server's presence is only re-sent when presence changes.
-  const openChats = myChats(state, session.staff.id).filter((c) => c.status === 'active').length;
   useRestorePresence(
     session.staff.id,
     state,
@@ -76,7 +73,7 @@ export function PresenceControls() {
       />
       {presence ? (
         <p className="presence__load">
-          Chats open: {openChats} of {presence.maxChats}
+          Chats open: {presence.activeChats} of {presence.maxChats}
         </p>
       ) : null}
       {presence && status === 'available' && deskIds.length === 0 ? (

@@ -1,7 +1,7 @@
 import type { StaffClientFrame, StaffServerFrame } from '@branchline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PING_MS, retryDelay, StaffConnection, type SocketHandlers } from './staff-connection.ts';
-import { conversation, patronMessage, staffMessage } from './test-frames.ts';
+import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
 
 /** A socket the test drives: it records what the connection sends and delivers what the test says. */
 class FakeSocket {
@@ -30,15 +30,7 @@ class FakeSocket {
 
 const WELCOME: StaffServerFrame = {
   type: 'welcome',
-  presence: {
-    staffId: 'me',
-    displayName: 'Me',
-    status: 'available',
-    deskIds: [],
-    activeChats: 1,
-    maxChats: 3,
-    connected: true,
-  },
+  presence: presence(),
   conversations: [conversation()],
   queues: [],
   offers: [],
@@ -183,16 +175,96 @@ describe('StaffConnection', () => {
     expect(connection.getSnapshot().link).toBe('reconnecting');
   });
 
-  it('follows a conversation now and in every later hello', () => {
+  it('shows a ringing chat from its preview, without following it', () => {
     const { connection, latest } = setUp();
     connection.start();
     latest().open();
-    connection.follow('q1');
-    expect(latest().sent.at(-1)).toEqual({ type: 'subscribe', conversationId: 'q1', after: 0 });
+    const queued = conversation({ id: 'q1', status: 'queued', assigneeId: null });
+    latest().receive({ ...WELCOME, offers: [{ conversation: queued, ringUntil: null, preview: 'Hello' }] });
+    latest().receive({ type: 'offer', conversation: { ...queued, id: 'q2' }, ringUntil: null, preview: null });
+    expect(connection.getSnapshot().offers.map((o) => o.preview)).toEqual(['Hello', null]);
+    expect(latest().sent.map((f) => f.type)).toEqual(['hello']);
+  });
+
+  it('keeps a chat transferred away while it is on screen, and unsubscribes once it is closed', async () => {
+    const { connection, sockets, latest } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive(WELCOME);
+    latest().receive({ type: 'event', conversationId: 'c1', event: patronMessage(1) });
+    connection.view('c1');
+    latest().receive({ type: 'conversation', conversation: conversation({ assigneeId: 'marcus' }) });
+    await Promise.resolve();
+    expect(connection.getSnapshot().conversations['c1']?.assigneeId).toBe('marcus');
+    expect(latest().sent.filter((f) => f.type === 'unsubscribe')).toEqual([]);
+
+    connection.view(null);
+    await Promise.resolve();
+    expect(latest().sent.filter((f) => f.type === 'unsubscribe')).toEqual([
+      { type: 'unsubscribe', conversationId: 'c1' },
+    ]);
+    expect(connection.getSnapshot().conversations).toEqual({});
+    expect(connection.getSnapshot().events).toEqual({});
+    // Frames already on their way are ignored; the next hello does not ask for the chat again.
+    latest().receive({ type: 'event', conversationId: 'c1', event: patronMessage(2) });
+    expect(connection.getSnapshot().events).toEqual({});
     latest().drop();
     vi.runOnlyPendingTimers();
+    expect(sockets).toHaveLength(2);
     latest().open();
-    expect(latest().sent[0]).toEqual({ type: 'hello', subscriptions: [{ conversationId: 'q1', after: 0 }] });
+    expect(latest().sent[0]).toEqual({ type: 'hello', subscriptions: [] });
+  });
+
+  it('closing and reopening the same chat at once (a remount) releases nothing', async () => {
+    const { connection, latest } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive(WELCOME);
+    connection.view('c1');
+    latest().receive({ type: 'conversation', conversation: conversation({ assigneeId: 'marcus' }) });
+    connection.view(null);
+    connection.view('c1');
+    await Promise.resolve();
+    expect(latest().sent.filter((f) => f.type === 'unsubscribe')).toEqual([]);
+  });
+
+  it('unsubscribes at once from a chat that leaves while off screen, and follows it again if it comes back', () => {
+    const { connection, latest } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive(WELCOME);
+    latest().receive({ type: 'conversation', conversation: conversation({ status: 'queued', assigneeId: null }) });
+    expect(latest().sent.at(-1)).toEqual({ type: 'unsubscribe', conversationId: 'c1' });
+    latest().receive({ type: 'conversation', conversation: conversation({ assigneeId: 'marcus' }) });
+    expect(connection.getSnapshot().conversations).toEqual({});
+    // Transferred back: the server follows it again for this person, and so does the tab.
+    latest().receive({ type: 'conversation', conversation: conversation() });
+    latest().receive({ type: 'event', conversationId: 'c1', event: patronMessage(1) });
+    expect(connection.getSnapshot().events['c1']).toHaveLength(1);
+    expect(latest().sent.filter((f) => f.type === 'unsubscribe')).toHaveLength(1);
+  });
+
+  it('unsubscribes from an ended chat once it is closed', async () => {
+    const { connection, latest } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive(WELCOME);
+    latest().receive({ type: 'conversation', conversation: conversation({ status: 'resolved' }) });
+    connection.view('c1');
+    connection.dismiss('c1');
+    connection.view(null);
+    await Promise.resolve();
+    expect(latest().sent.at(-1)).toEqual({ type: 'unsubscribe', conversationId: 'c1' });
+  });
+
+  it('restores seen marks and unread counts from the welcome after a reload', () => {
+    const { connection, latest } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive({ ...WELCOME, conversations: [conversation({ lastSeq: 3, patronSeenSeq: 2, staffSeenSeq: 3 })] });
+    expect(connection.getSnapshot()).toMatchObject({ patronSeen: { c1: 2 }, readUpTo: { c1: 3 } });
+    connection.markRead('c1', 3);
+    expect(latest().sent.filter((f) => f.type === 'seen')).toEqual([]);
   });
 
   it('forgets the patron typing after a while without news', () => {

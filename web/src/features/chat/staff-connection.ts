@@ -2,6 +2,8 @@ import type { Conversation, Presence, PresenceStatus, StaffClientFrame, StaffSer
 import {
   addNotice,
   applyFrame,
+  conversationsToRelease,
+  forgetConversation,
   INITIAL_CHAT_STATE,
   lastSeqHeld,
   upsertConversation,
@@ -54,6 +56,9 @@ export function randomClientId(): string {
  * The dashboard's one live connection per tab: follows the person's chats, rings with offers,
  * shows the queues. Survives drops: reconnects with backoff, continues each log after the last
  * seq it holds, and resends unacknowledged messages with the same client id (the server dedupes).
+ * Ringing chats are shown from their offers, never followed. A chat that stops being this tab's
+ * business (transferred away, taken by a colleague, closed after wrap-up) is unsubscribed once it
+ * is off screen and forgotten, so other people's chats stop streaming here.
  */
 export class StaffConnection {
   #state: ChatState = INITIAL_CHAT_STATE;
@@ -66,7 +71,10 @@ export class StaffConnection {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #awaitingPong = false;
   #offOnline: (() => void) | undefined;
-  readonly #followed = new Set<string>();
+  /** The conversation open on screen: followed even when it is no longer the person's. */
+  #viewing: string | null = null;
+  /** Conversations unsubscribed from: frames still on their way for them are ignored. */
+  readonly #released = new Set<string>();
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: ConnectionOptions) {
@@ -81,9 +89,41 @@ export class StaffConnection {
   getSnapshot = (): ChatState => this.#state;
 
   #set(next: ChatState): void {
-    if (next === this.#state) return;
-    this.#state = next;
+    const settled = this.#release(next);
+    if (settled === this.#state) return;
+    this.#state = settled;
     for (const listener of this.#listeners) listener();
+  }
+
+  /** Unsubscribes from, and forgets, the conversations this tab no longer needs. */
+  #release(state: ChatState): ChatState {
+    let next = state;
+    for (const conversationId of conversationsToRelease(state, this.#viewing)) {
+      if (!this.#released.has(conversationId)) this.#write({ type: 'unsubscribe', conversationId });
+      this.#released.add(conversationId);
+      clearTimeout(this.#typingTimers.get(conversationId));
+      this.#typingTimers.delete(conversationId);
+      next = forgetConversation(next, conversationId);
+    }
+    return next;
+  }
+
+  /**
+   * Whether a frame about a conversation still matters. After an unsubscribe the server may have
+   * sent a few more; only the chat coming back to this person (transferred back) ends the release.
+   */
+  #isWanted(frame: StaffServerFrame): boolean {
+    if (frame.type === 'conversation') {
+      const { id, assigneeId } = frame.conversation;
+      if (!this.#released.has(id)) return true;
+      if (assigneeId === null || assigneeId !== this.#state.presence?.staffId) return false;
+      this.#released.delete(id);
+      return true;
+    }
+    if (frame.type === 'event' || frame.type === 'typing' || frame.type === 'seen') {
+      return !this.#released.has(frame.conversationId);
+    }
+    return true;
   }
 
   get isStarted(): boolean {
@@ -104,7 +144,8 @@ export class StaffConnection {
     for (const timer of this.#typingTimers.values()) clearTimeout(timer);
     this.#typingTimers.clear();
     this.#dropSocket();
-    this.#followed.clear();
+    this.#released.clear();
+    this.#viewing = null;
     this.#attempt = 0;
     this.#set(INITIAL_CHAT_STATE);
   }
@@ -131,8 +172,8 @@ export class StaffConnection {
     this.#isOpen = true;
     this.#awaitingPong = false;
     this.#set({ ...this.#state, link: 'open' });
-    const ids = new Set([...this.#followed, ...Object.keys(this.#state.events)]);
-    const subscriptions = [...ids]
+    // Released conversations are forgotten, so only chats this tab still needs are asked for.
+    const subscriptions = Object.keys(this.#state.events)
       .slice(0, MAX_SUBSCRIPTIONS)
       .map((conversationId) => ({ conversationId, after: lastSeqHeld(this.#state, conversationId) }));
     this.#write({ type: 'hello', subscriptions });
@@ -159,6 +200,7 @@ export class StaffConnection {
     } catch {
       return;
     }
+    if (!this.#isWanted(frame)) return;
     if (frame.type === 'welcome') this.#attempt = 0;
     if (frame.type === 'typing') this.#expireTyping(frame.conversationId, frame.isTyping);
     this.#set(applyFrame(this.#state, frame));
@@ -234,11 +276,14 @@ export class StaffConnection {
     return this.#write({ type: 'conversation.decline', conversationId });
   }
 
-  /** Follows a conversation's log from the last seq held (now, and again after each reconnect). */
-  follow(conversationId: string): void {
-    if (this.#followed.has(conversationId)) return;
-    this.#followed.add(conversationId);
-    this.#write({ type: 'subscribe', conversationId, after: lastSeqHeld(this.#state, conversationId) });
+  /**
+   * Says which conversation is open on screen (null: none). It stays followed while open, even
+   * if it stops being the person's; once closed, a chat that is not theirs is released. Settled a
+   * moment later, so a remount (close, then open the same chat again at once) releases nothing.
+   */
+  view(conversationId: string | null): void {
+    this.#viewing = conversationId;
+    queueMicrotask(() => this.#set(this.#state));
   }
 
   setTyping(conversationId: string, isTyping: boolean): void {
@@ -258,6 +303,7 @@ export class StaffConnection {
 
   /** A conversation answered by a REST call, so the console need not wait for the socket. */
   putConversation(conversation: Conversation): void {
+    if (!this.#isWanted({ type: 'conversation', conversation })) return;
     this.#set(upsertConversation(this.#state, conversation));
   }
 
@@ -270,7 +316,7 @@ export class StaffConnection {
     this.#set({ ...this.#state, errors: withoutKey(this.#state.errors, conversationId) });
   }
 
-  /** Takes an ended chat out of "My chats". */
+  /** Takes an ended chat out of "My chats" (and, once it is off screen, stops following it). */
   dismiss(conversationId: string): void {
     this.#set({ ...this.#state, dismissed: { ...this.#state.dismissed, [conversationId]: true } });
   }

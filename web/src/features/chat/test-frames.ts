@@ -1,4 +1,4 @@
-import type { Conversation, ConversationEvent } from '@branchline/protocol';
+import type { Conversation, ConversationEvent, Presence } from '@branchline/protocol';
 
 /** Builders for the chat tests: a conversation and events with only what a case needs to say. */
 export function conversation(overrides: Partial<Conversation> = {}): Conversation {
@@ -15,6 +15,8 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     readScale: null,
     rating: null,
     lastSeq: 0,
+    patronSeenSeq: 0,
+    staffSeenSeq: 0,
     createdAt: '2026-01-01T10:00:00.000Z',
     queuedAt: '2026-01-01T10:00:00.000Z',
     firstResponseAt: null,
@@ -43,5 +45,19 @@ export function staffMessage(seq: number, clientId: string, body = 'reply', conv
     ...patronMessage(seq, body, conversationId),
     author: { kind: 'staff', staffId: 'me', displayName: 'Me' },
     clientId,
+  };
+}
+
+/** The signed-in person's presence as a welcome carries it: staff id `me`. */
+export function presence(overrides: Partial<Presence> = {}): Presence {
+  return {
+    staffId: 'me',
+    displayName: 'Me',
+    status: 'available',
+    deskIds: [],
+    activeChats: 1,
+    maxChats: 3,
+    connected: true,
+    ...overrides,
   };
 }

@@ -44,10 +44,12 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
       target === 'staff'
         ? (people.find((p) => p.staffId === staffId)?.displayName ?? 'a colleague')
         : (openDesks.find((d) => d.id === deskId)?.name ?? 'the desk');
-    transfer.mutate(
-      { ...(target === 'staff' ? { toStaffId: chosen } : { toDeskId: chosen }), note: note.trim() },
-      { onSuccess: () => onTransferred(to) },
-    );
+    // Not mutate's own onSuccess: the answer makes the chat someone else's, which unmounts this
+    // form before such a callback would run. The promise settles whatever is mounted.
+    transfer
+      .mutateAsync({ ...(target === 'staff' ? { toStaffId: chosen } : { toDeskId: chosen }), note: note.trim() })
+      .then(() => onTransferred(to))
+      .catch(() => undefined); // shown next to the fields from transfer.error
   }
 
   return (

@@ -1,8 +1,6 @@
-import { useEffect } from 'react';
 import type { Desk } from '@branchline/protocol';
-import { firstPatronMessage } from './chat-selectors.ts';
 import type { ChatState, Notice, Offer } from './chat-state.ts';
-import { patronName } from './chat-words.ts';
+import { patronName, previewText } from './chat-words.ts';
 import { formatDuration, secondsSince } from './duration.ts';
 import { staffConnection } from './live-connection.ts';
 import { noticeText } from './notice-text.ts';
@@ -13,8 +11,6 @@ interface WaitingListProps {
   desks: readonly Desk[];
   onAccept: (conversationId: string) => void;
 }
-
-const PREVIEW_CHARS = 140;
 
 /** What became of the last chat that stopped ringing ("Taken by Sofía."), until the next one rings. */
 function lastGone(notices: readonly Notice[]): Notice | null {
@@ -29,8 +25,7 @@ function OfferCard({
   now,
   onAccept,
 }: { offer: Offer; desk: Desk | undefined; now: number } & Omit<WaitingListProps, 'desks'>) {
-  const { conversation } = offer;
-  const preview = firstPatronMessage(state, conversation.id);
+  const { conversation, preview } = offer;
   const waited = secondsSince(conversation.queuedAt ?? conversation.createdAt, now);
   const ringsFor = offer.ringUntil ? Math.max(0, Math.ceil((Date.parse(offer.ringUntil) - now) / 1000)) : null;
   const error = state.errors[conversation.id];
@@ -44,11 +39,7 @@ function OfferCard({
         Waiting {formatDuration(waited)}
         {ringsFor !== null ? ` · rings for you for ${formatDuration(ringsFor)} more` : ''}
       </p>
-      {preview ? (
-        <p className="offer__preview">
-          “{preview.length > PREVIEW_CHARS ? `${preview.slice(0, PREVIEW_CHARS)}…` : preview}”
-        </p>
-      ) : null}
+      {preview ? <p className="offer__preview">“{previewText(preview)}”</p> : null}
       {error ? (
         <p role="alert" className="field__error">
           {error}
@@ -79,13 +70,6 @@ function OfferCard({
 /** Chats ringing for this person, and how many wait at each desk (highlighted past the desk's threshold). */
 export function WaitingList({ state, desks, onAccept }: WaitingListProps) {
   const now = useSecondsNow(1_000);
-  const offerIds = state.offers.map((o) => o.conversation.id).join(' ');
-
-  // Follow each ringing chat, so its first message can show before anyone accepts it.
-  useEffect(() => {
-    for (const id of offerIds.split(' ').filter(Boolean)) staffConnection.follow(id);
-  }, [offerIds]);
-
   const gone = lastGone(state.notices);
   const queues = state.queues
     .map((queue) => ({ queue, desk: desks.find((d) => d.id === queue.deskId) }))

@@ -8,7 +8,7 @@ import { wholeNumberErrors } from '../../../ui/whole-number.ts';
 import { DESK_MODE_OPTIONS } from '../desk-modes.ts';
 import { CLOSED_HOURS, describeHoursPath } from '../hours/hours-paths.ts';
 import { HoursEditor } from '../hours/hours-editor.tsx';
-import { slugify } from './slugify.ts';
+import { slugify } from '../slugify.ts';
 
 /** What the form sends: fits both CreateDeskBody and UpdateDeskBody. */
 export interface DeskBody {

@@ -1,13 +1,15 @@
+import { Link } from 'react-router';
 import { useLibrary } from '../../../api/libraries.ts';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../../ui/query-state.tsx';
-import { useSession } from '../../auth/session-context.ts';
+import { useCan, useSession } from '../../auth/session-context.ts';
 import { RequireAbility } from '../require-ability.tsx';
 import { LibraryForm } from './library-form.tsx';
 
 export function LibraryPage() {
   const session = useSession();
   const library = useLibrary(session.staff.libraryId);
+  const canCreate = useCan('library.create');
   return (
     <RequireAbility anyOf={['library.update']} title="Library settings">
       <PageHeading>Library settings</PageHeading>
@@ -19,6 +21,20 @@ export function LibraryPage() {
       ) : (
         <LibraryForm key={library.data.id} library={library.data} />
       )}
+      {canCreate ? (
+        <section aria-labelledby="another-library-heading" className="another-library">
+          <h2 id="another-library-heading">Another library</h2>
+          <p>
+            For a cooperative: a separate library in this Branchline, with its own branches, desks, staff and
+            administrator.
+          </p>
+          <p>
+            <Link to="/admin/library/new" className="button">
+              New library
+            </Link>
+          </p>
+        </section>
+      ) : null}
     </RequireAbility>
   );
 }

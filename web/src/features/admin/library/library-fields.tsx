@@ -1,0 +1,78 @@
+import { SelectField, TextAreaField, TextField } from '../../../ui/field.tsx';
+import { fieldId, type FormErrors } from '../../../ui/form-errors.ts';
+import { timeZoneOptions } from './time-zones.ts';
+
+export type LibraryKey =
+  'name' | 'slug' | 'timeZone' | 'contactEmail' | 'contactPhone' | 'websiteUrl' | 'allowedOrigins';
+export type LibraryDraft = Record<LibraryKey, string>;
+
+export const LIBRARY_LABELS: Readonly<Record<string, string>> = {
+  name: 'Name',
+  slug: 'Short name for addresses',
+  timeZone: 'Time zone',
+  contactEmail: 'Contact email',
+  contactPhone: 'Contact phone',
+  websiteUrl: 'Website',
+  allowedOrigins: 'Websites that may show the chat widget',
+} satisfies Record<LibraryKey, string>;
+
+/** Item errors (`allowedOrigins.1`) show on the list's one text area. */
+export const LIBRARY_ERROR_COLLAPSE = ['allowedOrigins'] as const;
+
+/** "https://a.example\nhttps://b.example" (or commas, or spaces) → the list the API takes. */
+export function originsOf(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+interface LibraryFieldsProps {
+  form: string;
+  draft: LibraryDraft;
+  errors: FormErrors;
+  onChange: (key: LibraryKey, value: string) => void;
+}
+
+/** A library's own details, as the settings form and the new-library form both ask for them. */
+export function LibraryFields({ form, draft, errors, onChange }: LibraryFieldsProps) {
+  const field = (key: LibraryKey) => ({
+    id: fieldId(form, key),
+    label: LIBRARY_LABELS[key],
+    value: draft[key],
+    error: errors.fields[key],
+    onChange: (event: { target: { value: string } }) => onChange(key, event.target.value),
+  });
+  return (
+    <>
+      <TextField {...field('name')} autoComplete="organization" />
+      <TextField
+        {...field('slug')}
+        spellCheck={false}
+        hint="Lowercase letters, digits and hyphens, e.g. springfield-library. Used in web addresses."
+      />
+      <SelectField {...field('timeZone')} hint="Opening hours, shifts and appointment times are in this zone.">
+        {timeZoneOptions(draft.timeZone).map((zone) => (
+          <option key={zone} value={zone}>
+            {zone.replaceAll('_', ' ')}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        {...field('contactEmail')}
+        type="email"
+        spellCheck={false}
+        hint="Shown to patrons as the library’s address. Optional."
+      />
+      <TextField {...field('contactPhone')} type="tel" hint="Optional." />
+      <TextField
+        {...field('websiteUrl')}
+        type="url"
+        spellCheck={false}
+        hint="The full address, starting with https://. Optional."
+      />
+      <TextAreaField
+        {...field('allowedOrigins')}
+        spellCheck={false}
+        hint="One per line, scheme and host only, e.g. https://www.springfield-library.org. The chat widget only works on these sites."
+      />
+    </>
+  );
+}
