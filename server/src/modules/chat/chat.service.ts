@@ -1,9 +1,4 @@
-import type {
-  DeskAvailability,
-  LeaveQuestionBody,
-  StartChatBody,
-  StartChatResponse,
-} from '@branchline/protocol';
+import type { DeskAvailability, LeaveQuestionBody, StartChatBody, StartChatResponse } from '@branchline/protocol';
 import { topics } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { ConversationRow } from '../../platform/db/schema.ts';
