@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import type { Branch, Hours } from '@branchline/protocol';
-import { Link } from 'react-router';
 import { ErrorSummary } from '../../../ui/error-summary.tsx';
 import { CheckboxField, TextAreaField, TextField } from '../../../ui/field.tsx';
 import { fieldId, useFormErrors } from '../../../ui/form-errors.ts';
 import { CLOSED_HOURS, describeHoursPath } from '../hours/hours-paths.ts';
 import { HoursEditor } from '../hours/hours-editor.tsx';
+import { FormActions } from '../../../ui/form-actions.tsx';
 
 export interface BranchDraft {
   name: string;
@@ -89,14 +89,7 @@ export function BranchForm({ initial, submitLabel, onSubmit, isPending, error, t
         timeZone={timeZone}
         owner="branch"
       />
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={isPending}>
-          {isPending ? 'Saving…' : submitLabel}
-        </button>
-        <Link to="/admin/branches" className="button button--quiet">
-          Cancel
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} isPending={isPending} cancelTo="/admin/branches" />
     </form>
   );
 }

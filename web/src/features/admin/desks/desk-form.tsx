@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import type { Desk, DeskMode, Hours } from '@branchline/protocol';
-import { Link } from 'react-router';
 import { ErrorSummary } from '../../../ui/error-summary.tsx';
 import { CheckboxField, RadioGroup, TextAreaField, TextField } from '../../../ui/field.tsx';
 import { fieldId, useFormErrors } from '../../../ui/form-errors.ts';
@@ -9,6 +8,7 @@ import { DESK_MODE_OPTIONS } from '../desk-modes.ts';
 import { CLOSED_HOURS, describeHoursPath } from '../hours/hours-paths.ts';
 import { HoursEditor } from '../hours/hours-editor.tsx';
 import { slugify } from '../slugify.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 
 /** What the form sends: fits both CreateDeskBody and UpdateDeskBody. */
 export interface DeskBody {
@@ -185,14 +185,7 @@ export function DeskForm({ initial, submitLabel, onSubmit, isPending, error, tim
         timeZone={timeZone}
         owner="desk"
       />
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={isPending}>
-          {isPending ? 'Saving…' : submitLabel}
-        </button>
-        <Link to="/admin/desks" className="button button--quiet">
-          Cancel
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} isPending={isPending} cancelTo="/admin/desks" />
     </form>
   );
 }

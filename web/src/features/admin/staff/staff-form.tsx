@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import type { StaffRole } from '@branchline/protocol';
-import { Link } from 'react-router';
 import { ConfirmDialog } from '../../../ui/confirm-dialog.tsx';
 import { ErrorSummary } from '../../../ui/error-summary.tsx';
 import { CheckboxField, SelectField, TextField } from '../../../ui/field.tsx';
@@ -8,6 +7,7 @@ import { fieldId, useFormErrors } from '../../../ui/form-errors.ts';
 import { wholeNumberErrors } from '../../../ui/whole-number.ts';
 import type { StaffDraft } from './staff-draft.ts';
 import { ROLE_HINT, ROLE_OPTIONS } from './staff-roles.ts';
+import { FormActions } from '../../../ui/form-actions.tsx';
 
 const FORM = 'staff';
 const LABELS: Record<string, string> = {
@@ -150,14 +150,7 @@ export function StaffForm({ initial, isNew, isSelf, submitLabel, onSubmit, isPen
           onChange={(e) => setDraft({ ...draft, isActive: e.target.checked })}
         />
       )}
-      <div className="button-row">
-        <button type="submit" className="button button--primary" disabled={isPending}>
-          {isPending ? 'Saving…' : submitLabel}
-        </button>
-        <Link to="/admin/staff" className="button button--quiet">
-          Cancel
-        </Link>
-      </div>
+      <FormActions submitLabel={submitLabel} isPending={isPending} cancelTo="/admin/staff" />
       <ConfirmDialog
         open={isConfirming}
         title={`Deactivate ${initial.name}?`}
