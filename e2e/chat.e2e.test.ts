@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { expectNoSeriousViolations } from './support/axe.ts';
@@ -5,6 +6,9 @@ import { describeInBrowser, useBrowser } from './support/browser.ts';
 import { startLibrarySite, type LibrarySite } from './support/library-site.ts';
 import { useServer } from './support/server.ts';
 import { DEMO_PASSWORD, DEMO_STAFF, signIn } from './support/staff.ts';
+
+/** Where README screenshots go when SCREENSHOTS=1. */
+const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../docs/screenshots');
 
 const ALL_DAY = [{ opens: '00:00', closes: '23:59' }];
 const OPEN_ALWAYS = {
@@ -91,6 +95,11 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await widget.locator('#bl-log').getByText('Shall I place a hold?', { exact: false }).waitFor();
     const link = widget.locator('#bl-log a[href="https://threerivers.example/holds"]');
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+
+    if (process.env.SCREENSHOTS === '1') {
+      await sofia.screenshot({ path: path.join(SCREENSHOT_DIR, 'chat-console.png') });
+      await patron.screenshot({ path: path.join(SCREENSHOT_DIR, 'chat-widget.png') });
+    }
 
     // Hostile text from the patron is shown as text to both sides and runs nowhere.
     await input.fill('<img src=x onerror="window.__pwned=1"> please');
