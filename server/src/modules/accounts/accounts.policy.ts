@@ -40,9 +40,7 @@ export function authorizeOnStaff(actor: Actor, action: StaffAction, staff?: Staf
 }
 
 export function staffAbilities(actor: Actor): Ability[] {
+  // Asked without a record, 'staff.read' means the directory, which partners do not get.
   const listed: StaffAction[] = ['staff.read', 'staff.create', 'staff.update'];
-  // 'staff.read' as a global ability means the directory, which partners do not get.
-  return listed.filter(
-    (a) => canOnStaff(actor, a) && !(a === 'staff.read' && actor.kind === 'staff' && actor.role === 'partner'),
-  );
+  return listed.filter((a) => canOnStaff(actor, a));
 }

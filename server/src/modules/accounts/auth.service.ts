@@ -1,5 +1,5 @@
 import type { ChangePasswordBody, LoginBody, PasswordResetConfirmBody } from '@branchline/protocol';
-import type { Actor, StaffActor } from '../../platform/actor.ts';
+import { anonymous, type Actor, type StaffActor } from '../../platform/actor.ts';
 import { addMinutes } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -170,7 +170,7 @@ export async function confirmPasswordReset(deps: Deps, body: PasswordResetConfir
     await updateStaffRow(trx, staffId, { password_hash: passwordHash, updated_at: now });
     await deleteSessionsOfStaff(trx, staffId);
     await deleteResetTokensOfStaff(trx, staffId);
-    await recordAudit(trx, { kind: 'anonymous' }, now, {
+    await recordAudit(trx, anonymous, now, {
       action: 'staff.password_reset',
       subjectType: 'staff',
       subjectId: staffId,

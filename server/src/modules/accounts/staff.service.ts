@@ -20,9 +20,9 @@ import {
 } from './staff.repo.ts';
 
 export async function listStaff(deps: Deps, actor: Actor): Promise<Staff[]> {
+  // The policy refuses partners the directory; they may read only their own record.
   authorizeOnStaff(actor, 'staff.read');
   if (actor.kind !== 'staff') return [];
-  if (actor.role === 'partner') throw errors.forbidden();
   return (await listStaffOfLibrary(deps.db, actor.libraryId)).map(presentStaff);
 }
 

@@ -16,7 +16,6 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
   let deskId: string;
   let deskSlug: string;
   let staff: SignedIn;
-  let staffId: string;
   const sockets: TestSocket[] = [];
 
   async function listen(): Promise<void> {
@@ -34,7 +33,6 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     deskId = desk.id;
     deskSlug = desk.slug;
     const row = await buildStaff(t.app.deps.db, { library_id: libraryId, role: 'librarian' });
-    staffId = row.id;
     staff = await sessionFor(t.app, row);
   });
   afterAll(async () => {
@@ -504,7 +502,12 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
       .where('id', '=', conversationId)
       .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ rating_score: 5, transcript_email: 'reader@example.org', status: 'resolved' });
-    const stored = await t.app.deps.db.selectFrom('staff').select('id').where('id', '=', staffId).executeTakeFirst();
-    expect(stored).toBeDefined();
+    const ratedEvents = await t.app.deps.db
+      .selectFrom('conversation_events')
+      .select(['system_kind', 'data_json'])
+      .where('conversation_id', '=', conversationId)
+      .where('system_kind', '=', 'rated')
+      .execute();
+    expect(ratedEvents).toEqual([{ system_kind: 'rated', data_json: { score: 5 } }]);
   });
 });

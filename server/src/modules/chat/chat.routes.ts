@@ -19,6 +19,7 @@ import { errors } from '../../platform/errors.ts';
 import { conversationForToken, deskAvailability, leaveQuestion, patronPolled, startChat } from './chat.service.ts';
 import { handlePatronFrame } from './patron-frames.ts';
 import { FloodGuard } from './flood-guard.ts';
+import { findConversationById } from '../conversations/conversations.repo.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import type { OriginCheck } from './origins.ts';
 import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
@@ -172,7 +173,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
         });
         frames = await collect();
       }
-      const fresh = await conversationForToken(deps, tokenOf(request.headers));
+      // Re-read after the wait: the status or queue position may have changed meanwhile.
+      const fresh = (await findConversationById(deps.db, row.id)) ?? row;
       const state: PatronServerFrame = { type: 'state', conversation: await presentPatronConversation(deps, fresh) };
       const seen: PatronServerFrame[] = fresh.staff_seen_seq > 0 ? [{ type: 'seen', seq: fresh.staff_seen_seq }] : [];
       return { frames: [...frames, ...seen, state] };
