@@ -26,6 +26,7 @@ import {
   type TargetRun,
 } from './support/report.ts';
 import type { ServerReady } from './support/server-entry.ts';
+import type { StatementStats } from './support/statement-counter.ts';
 
 const BENCH_DIR = import.meta.dirname;
 /** Per-chat flood limit given to the server, and the per-chat rate the search stays under. */
@@ -141,8 +142,8 @@ async function withDataDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
 interface Diagnostics {
   /** The server's .cpuprofile over the measured phases. */
   profileFile: string;
-  /** SQL statements the server ran over the same phases, by verb and table. */
-  statements: Record<string, number>;
+  /** SQL statements the server ran over the same phases, by verb and table, with their time. */
+  statements: Record<string, StatementStats>;
   /** Messages delivered over the same phases. */
   delivered: number;
 }
@@ -184,7 +185,7 @@ async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRu
       );
       const setupSeconds = (performance.now() - setupStart) / 1000;
       log(`  paired in ${setupSeconds.toFixed(1)} s (${target.conflicts()} accept races lost, as expected)`);
-      let statements: Record<string, number> = {};
+      let statements: Record<string, StatementStats> = {};
       const profiler = options.profile
         ? {
             start: async () => {
@@ -193,7 +194,7 @@ async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRu
             },
             stop: async () => {
               await child.command(`profile:stop ${profileFile}`);
-              statements = JSON.parse(await child.command('statements:read')) as Record<string, number>;
+              statements = JSON.parse(await child.command('statements:read')) as Record<string, StatementStats>;
             },
           }
         : undefined;
@@ -246,13 +247,20 @@ async function measureRelay(options: BenchOptions): Promise<TargetRun> {
 }
 
 async function describeDiagnostics(d: Diagnostics): Promise<string> {
+  const messages = Math.max(1, d.delivered);
   const perMessage = Object.entries(d.statements)
-    .map(([statement, n]) => `  ${(n / Math.max(1, d.delivered)).toFixed(2).padStart(6)}  ${statement}`)
+    .map(
+      ([statement, s]) =>
+        `  ${(s.count / messages).toFixed(2).padStart(6)}  ${((s.ms * 1000) / messages).toFixed(1).padStart(7)} µs  ${statement}`,
+    )
     .join('\n');
-  const total = Object.values(d.statements).reduce((a, b) => a + b, 0);
+  const total = Object.values(d.statements).reduce((a, s) => a + s.count, 0);
+  const totalMs = Object.values(d.statements).reduce((a, s) => a + s.ms, 0);
   return (
     `${formatProfile(await summariseProfile(d.profileFile))}\n\n` +
-    `SQL statements per delivered message (${total} over ${d.delivered} messages, all server work included):\n${perMessage}`
+    `SQL per delivered message (${total} statements over ${d.delivered} messages, all server work included; ` +
+    `${((totalMs * 1000) / messages).toFixed(1)} µs inside SQLite per message):\n` +
+    `  count  time       statement\n${perMessage}`
   );
 }
 

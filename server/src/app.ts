@@ -11,6 +11,7 @@ import { createLocalBus, createRedisBus, type Bus } from './platform/bus.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { GroupCommit } from './platform/db/group-commit.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import type { Deps } from './platform/deps.ts';
 import { authPlugin } from './platform/http/auth-plugin.ts';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock: options.clock ?? systemClock,
       mailer,
       bus,
+      groupCommit: new GroupCommit(database.db),
       log: app.log,
       secret,
     };
@@ -129,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ticker?.unref();
     app.addHook('onClose', async () => {
       if (ticker) clearInterval(ticker);
+      await deps.groupCommit.drain();
       if (!options.bus) await bus.close();
       await mailer.close();
       if (!options.database) await database.close();

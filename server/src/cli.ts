@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CreateStaffBody, Password, STAFF_ROLES } from '@branchline/protocol';
 import { pino } from 'pino';
 import { system } from './platform/actor.ts';
+import { GroupCommit } from './platform/db/group-commit.ts';
 import { createLocalBus } from './platform/bus.ts';
 import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
@@ -64,6 +65,7 @@ export async function runCli(
       clock: systemClock,
       mailer,
       bus: createLocalBus(),
+      groupCommit: new GroupCommit(database.db),
       log,
       secret: config.sessionSecret ?? (await loadOrCreateSecret(database.db)),
     };

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
+import type { ConversationEventRow } from './db/schema.ts';
 
 /**
  * A doorbell, not a mailbox: messages say "look again" (conversation X has events after seq N,
@@ -14,7 +15,8 @@ export interface Bus {
 }
 
 export type BusMessage =
-  | { kind: 'events'; lastSeq: number }
+  /** New events up to `lastSeq`; `events` is a copy of them (contiguous, in order) when they are few. */
+  | { kind: 'events'; lastSeq: number; events?: ConversationEventRow[] }
   | { kind: 'conversation' }
   | { kind: 'typing'; from: 'patron' | 'staff'; displayName: string; isTyping: boolean }
   | { kind: 'seen'; by: 'patron' | 'staff'; seq: number }

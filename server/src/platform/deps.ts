@@ -3,6 +3,7 @@ import type { Bus } from './bus.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Db, Dialect } from './db/database.ts';
+import type { GroupCommit } from './db/group-commit.ts';
 import type { Mailer } from './mailer.ts';
 
 /** What every service receives first: the shared handles of one running server. */
@@ -13,6 +14,8 @@ export interface Deps {
   clock: Clock;
   mailer: Mailer;
   bus: Bus;
+  /** Shares one transaction among the small writes that arrive together (chat messages). */
+  groupCommit: GroupCommit;
   log: FastifyBaseLogger;
   /** Key for HMACs (CSRF tokens); from SESSION_SECRET or generated once and kept in the database. */
   secret: string;

@@ -22,7 +22,7 @@ export function ipHash(deps: Deps, ip: string): string {
   return hmac(deps.secret, `ip:${ip}`);
 }
 
-export const ENDED = ['resolved', 'abandoned', 'missed'];
+export const ENDED = conversations.CLOSED_STATUSES;
 const WAIT_TO_SUGGEST_QUESTION_SECONDS = 15 * 60;
 
 export async function deskAvailability(deps: Deps, slug: string): Promise<DeskAvailability> {
@@ -115,15 +115,13 @@ async function resumeRetriedStart(
 ): Promise<StartChatResponse | undefined> {
   const since = new Date(deps.clock.now().getTime() - RETRY_WINDOW_MS).toISOString();
   const first = await deps.db
-    .selectFrom('conversation_events')
-    .innerJoin('conversations', 'conversations.id', 'conversation_events.conversation_id')
-    .select('conversations.id')
-    .where('conversation_events.client_id', '=', body.clientId)
-    .where('conversation_events.seq', '=', 1)
-    .where('conversations.desk_id', '=', deskId)
-    .where('conversations.channel', '=', 'chat')
-    .where('conversations.created_at', '>=', since)
-    .where('conversations.status', 'not in', ENDED)
+    .selectFrom('conversations')
+    .select('id')
+    .where('desk_id', '=', deskId)
+    .where('start_client_id', '=', body.clientId)
+    .where('channel', '=', 'chat')
+    .where('created_at', '>=', since)
+    .where('status', 'not in', ENDED)
     .executeTakeFirst();
   if (!first) return undefined;
   const row = await conversations.updateConversationRow(deps.db, first.id, { patron_token_hash: hashToken(token) });
@@ -206,6 +204,7 @@ async function openConversation(
       language: c.language,
       patronTokenHash: c.patronTokenHash,
       patronIpHash: c.patronIpHash,
+      startClientId: c.clientId,
       now: c.now,
     }),
   );

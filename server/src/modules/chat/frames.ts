@@ -1,4 +1,5 @@
 import { MAX_FRAME_TEXT_BYTES, type ErrorCode } from '@branchline/protocol';
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { RawData, WebSocket } from 'ws';
 
@@ -31,7 +32,28 @@ export function parseFrame<S extends z.ZodType>(raw: RawData, isBinary: boolean,
 }
 
 export function sendFrame(socket: WebSocket, frame: unknown): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  if (socket.readyState !== socket.OPEN) return;
+  holdWrites(socket);
+  socket.send(JSON.stringify(frame));
+}
+
+const held = new WeakSet<Duplex>();
+
+/**
+ * Frames sent to one socket in the same turn (an ack and the echo of the message it
+ * acknowledges, or several events committed together) leave in one write: a write to a socket
+ * costs a system call, which is dearer than building the frame.
+ */
+function holdWrites(socket: WebSocket): void {
+  // ws keeps the TCP socket here; it has no public handle for corking.
+  const raw = (socket as unknown as { _socket?: Duplex })._socket;
+  if (!raw || held.has(raw) || typeof raw.cork !== 'function') return;
+  held.add(raw);
+  raw.cork();
+  process.nextTick(() => {
+    held.delete(raw);
+    raw.uncork();
+  });
 }
 
 /**

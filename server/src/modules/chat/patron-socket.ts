@@ -2,6 +2,7 @@ import { PatronClientFrame, type PatronServerFrame } from '@branchline/protocol'
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { topics, type BusMessage } from '../../platform/bus.ts';
+import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
@@ -9,7 +10,7 @@ import { conversationForToken, patronConnected, patronDisconnected } from './cha
 import { handlePatronFrame } from './patron-frames.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
-import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
+import { isVisibleToPatron, presentPatronConversation, presentPatronEvent } from './patron-view.ts';
 import type { OriginCheck } from './origins.ts';
 
 const QUEUE_REFRESH_MS = 2000;
@@ -29,16 +30,22 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     const send = (frame: PatronServerFrame) => sendFrame(socket, frame);
 
     /** Sends what is new; a system event (accepted, transferred, ended…) also refreshes the state. */
-    const deliver = () =>
+    const deliver = (carried?: ConversationEventRow[]) =>
       serial.push(async () => {
         if (!conversationId) return;
-        const events = await patronEventsAfter(deps.db, conversationId, cursor);
+        // The bus's copy of the new events serves when it starts right after what was sent.
+        const first = carried?.[0];
+        const rows =
+          carried && first && first.seq <= cursor + 1
+            ? carried
+            : await conversations.listEventsAfter(deps.db, conversationId, cursor, { includeNotes: false });
         let changedState = false;
-        for (const event of events) {
-          if (event.seq <= cursor) continue;
-          send({ type: 'event', event });
-          cursor = event.seq;
-          changedState ||= event.type === 'system';
+        for (const row of rows) {
+          if (row.seq <= cursor) continue;
+          cursor = row.seq;
+          if (!isVisibleToPatron(row)) continue;
+          send({ type: 'event', event: presentPatronEvent(row) });
+          changedState ||= row.type === 'system';
         }
         if (changedState) void refreshState();
       });
@@ -53,7 +60,7 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
 
     const onConversation = (message: BusMessage) => {
       if (message.kind === 'events') {
-        if (message.lastSeq > cursor) void deliver();
+        if (message.lastSeq > cursor) void deliver(message.events);
       } else if (message.kind === 'conversation') void refreshState();
       else if (message.kind === 'typing' && message.from === 'staff')
         send({ type: 'typing', displayName: message.displayName, isTyping: message.isTyping });

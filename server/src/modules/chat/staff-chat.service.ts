@@ -14,7 +14,7 @@ import { announceWorkload, presenceOf, rebalance, withdrawOffers } from '../rout
 import { endConversation } from './chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
-const ENDED = ['resolved', 'abandoned', 'missed'];
+const ENDED = conversations.CLOSED_STATUSES;
 
 async function conversationToActOn(
   deps: Deps,

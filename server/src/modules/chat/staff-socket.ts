@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
+import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { canOnConversation } from '../conversations/conversations.policy.ts';
@@ -53,11 +54,16 @@ export function staffSocket(deps: Deps) {
     let greeted = false;
     let closed = false;
 
-    const deliver = (conversationId: string) =>
+    const deliver = (conversationId: string, carried?: ConversationEventRow[]) =>
       serial.push(async () => {
         const after = cursors.get(conversationId);
         if (after === undefined) return;
-        const rows = await conversations.listEventsAfter(deps.db, conversationId, after, { includeNotes: true });
+        // The bus's copy of the new events serves when it starts right after what was sent.
+        const first = carried?.[0];
+        const rows =
+          carried && first && first.seq <= after + 1
+            ? carried
+            : await conversations.listEventsAfter(deps.db, conversationId, after, { includeNotes: true });
         for (const row of rows) {
           if (row.seq <= (cursors.get(conversationId) ?? 0)) continue;
           send({ type: 'event', conversationId, event: presentEvent(row) });
@@ -82,7 +88,7 @@ export function staffSocket(deps: Deps) {
     };
     const onConversation = (conversationId: string, message: BusMessage) => {
       if (message.kind === 'events') {
-        if (message.lastSeq > (cursors.get(conversationId) ?? 0)) void deliver(conversationId);
+        if (message.lastSeq > (cursors.get(conversationId) ?? 0)) void deliver(conversationId, message.events);
       } else if (message.kind === 'conversation') void serial.push(() => sendConversation(conversationId));
       // Whether the patron is typing, never what: a typing preview would show words they chose not to send.
       else if (message.kind === 'typing' && message.from === 'patron')

@@ -1,11 +1,15 @@
 import type { Insertable, Updateable } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import type {
   ConversationEventsTable,
   ConversationRow,
   ConversationsTable,
   PatronsTable,
 } from '../../platform/db/schema.ts';
+
+/** Statuses of a conversation that is over: nothing more can be said in it. */
+export const CLOSED_STATUSES = ['resolved', 'abandoned', 'missed'];
 
 export function insertPatron(db: Db, row: Insertable<PatronsTable>) {
   return db.insertInto('patrons').values(row).returningAll().executeTakeFirstOrThrow();
@@ -58,27 +62,88 @@ export type NewEvent = Omit<Insertable<ConversationEventsTable>, 'seq' | 'conver
 
 /** Appends one event with the next sequence number. Call inside a transaction. */
 export async function appendEventRow(db: Db, conversationId: string, event: NewEvent, now: string) {
-  const { last_seq: seq } = await db
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: now }))
-    .where('id', '=', conversationId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
-  return db
-    .insertInto('conversation_events')
-    .values({ ...event, conversation_id: conversationId, seq })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const [bumped] = await bumpSeq(db, { id: conversationId, now });
+  if (!bumped) throw new Error(`No conversation ${conversationId}`);
+  return insertEventRow(db, conversationId, bumped.last_seq, event);
 }
 
-export function findEventByClientId(db: Db, conversationId: string, clientId: string) {
-  return db
+/**
+ * Takes the next sequence number of a conversation that is not in one of `closed` (the check
+ * and the increment are one statement); undefined when it is missing or closed. Call inside a
+ * transaction: the row stays locked until it ends, which keeps sequence numbers gapless.
+ */
+export async function takeSeqUnlessClosed(db: Db, conversationId: string, now: string): Promise<number | undefined> {
+  const [bumped] = await bumpOpenSeq(db, { id: conversationId, now });
+  return bumped?.last_seq;
+}
+
+export async function insertEventRow(db: Db, conversationId: string, seq: number, event: NewEvent) {
+  const [row] = await insertEvent(db, {
+    conversation_id: conversationId,
+    seq,
+    type: event.type,
+    author_kind: event.author_kind,
+    author_staff_id: event.author_staff_id ?? null,
+    author_name: event.author_name ?? null,
+    body: event.body,
+    system_kind: event.system_kind ?? null,
+    data_json: event.data_json ?? {},
+    client_id: event.client_id ?? null,
+    created_at: event.created_at,
+  });
+  if (!row) throw new Error('The event was not stored');
+  return row;
+}
+
+export async function findEventByClientId(db: Db, conversationId: string, clientId: string) {
+  const [row] = await eventByClientId(db, { conversationId, clientId });
+  return row;
+}
+
+// The statements every chat message runs, compiled once.
+const bumpSeq = prepared((db, a: { id: string; now: string }) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: a.now }))
+    .where('id', '=', a.id)
+    .returning('last_seq'),
+);
+
+const bumpOpenSeq = prepared((db, a: { id: string; now: string }) =>
+  db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), updated_at: a.now }))
+    .where('id', '=', a.id)
+    .where('status', 'not in', CLOSED_STATUSES)
+    .returning('last_seq'),
+);
+
+const insertEvent = prepared((db, a: Required<Insertable<ConversationEventsTable>>) =>
+  db
+    .insertInto('conversation_events')
+    .values({
+      conversation_id: a.conversation_id,
+      seq: a.seq,
+      type: a.type,
+      author_kind: a.author_kind,
+      author_staff_id: a.author_staff_id,
+      author_name: a.author_name,
+      body: a.body,
+      system_kind: a.system_kind,
+      data_json: a.data_json,
+      client_id: a.client_id,
+      created_at: a.created_at,
+    })
+    .returningAll(),
+);
+
+const eventByClientId = prepared((db, a: { conversationId: string; clientId: string }) =>
+  db
     .selectFrom('conversation_events')
     .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('client_id', '=', clientId)
-    .executeTakeFirst();
-}
+    .where('conversation_id', '=', a.conversationId)
+    .where('client_id', '=', a.clientId),
+);
 
 export function listEventsAfter(
   db: Db,
@@ -135,6 +200,8 @@ export interface NewConversation {
   language: string;
   patronTokenHash: string | null;
   patronIpHash: string;
+  /** Client id of the first message, when the patron's client sent one. */
+  startClientId?: string | null;
   now: string;
 }
 
@@ -150,6 +217,7 @@ export function newConversationRow(c: NewConversation): Insertable<Conversations
     patron_id: c.patronId,
     patron_token_hash: c.patronTokenHash,
     patron_ip_hash: c.patronIpHash,
+    start_client_id: c.startClientId ?? null,
     language: c.language,
     tags_json: [],
     read_scale: null,

@@ -5,7 +5,7 @@ import type {
   SystemEventKind,
 } from '@branchline/protocol';
 import type { Actor } from '../../platform/actor.ts';
-import { topics } from '../../platform/bus.ts';
+import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/db-errors.ts';
 import type { ConversationEventRow, ConversationRow } from '../../platform/db/schema.ts';
@@ -29,11 +29,14 @@ export interface AppendInput {
 
 /** Conversations whose changes must be announced once the transaction commits. */
 export class Touched {
-  readonly events = new Map<string, number>();
+  /** Per conversation, the events appended, in order. */
+  readonly events = new Map<string, ConversationEventRow[]>();
   readonly states = new Set<string>();
   readonly libraries = new Set<string>();
-  event(conversationId: string, seq: number): void {
-    this.events.set(conversationId, Math.max(seq, this.events.get(conversationId) ?? 0));
+  event(conversationId: string, row: ConversationEventRow): void {
+    const rows = this.events.get(conversationId);
+    if (rows) rows.push(row);
+    else this.events.set(conversationId, [row]);
   }
   state(conversationId: string): void {
     this.states.add(conversationId);
@@ -56,8 +59,7 @@ export async function commit<T>(deps: Deps, work: (trx: Db, touched: Touched) =>
 
 export async function announce(deps: Deps, touched: Touched): Promise<void> {
   const rings: Promise<void>[] = [];
-  for (const [id, lastSeq] of touched.events)
-    rings.push(deps.bus.publish(topics.conversation(id), { kind: 'events', lastSeq }));
+  for (const [id, rows] of touched.events) rings.push(deps.bus.publish(topics.conversation(id), eventsMessage(rows)));
   for (const id of touched.states)
     if (!touched.events.has(id)) rings.push(deps.bus.publish(topics.conversation(id), { kind: 'conversation' }));
   for (const id of touched.libraries) rings.push(deps.bus.publish(topics.library(id), { kind: 'queue' }));
@@ -77,23 +79,8 @@ export async function appendEvent(
     if (existing) return { event: existing, isDuplicate: true };
   }
   try {
-    const event = await repo.appendEventRow(
-      trx,
-      conversationId,
-      {
-        type: input.type,
-        author_kind: input.author.kind,
-        author_staff_id: input.author.kind === 'staff' ? input.author.staffId : null,
-        author_name: input.author.kind === 'staff' ? input.author.displayName : null,
-        body: input.body,
-        system_kind: input.systemKind ?? null,
-        data_json: input.data ?? {},
-        client_id: input.clientId ?? null,
-        created_at: now,
-      },
-      now,
-    );
-    touched.event(conversationId, event.seq);
+    const event = await repo.appendEventRow(trx, conversationId, eventFields(input, now), now);
+    touched.event(conversationId, event);
     return { event, isDuplicate: false };
   } catch (error) {
     // A concurrent duplicate send lost the race on the unique (conversation, client id) index.
@@ -103,6 +90,69 @@ export async function appendEvent(
     }
     throw error;
   }
+}
+
+/** Largest copy of new events a bus message carries; past it, subscribers read the log. */
+const CARRIED_CHARS = 32 * 1024;
+
+/**
+ * "Conversation X has events up to N", with a copy of the new events when they are few: a
+ * subscriber whose cursor is just before them delivers from the copy instead of reading the
+ * log again. Committed events never change, so the copy is as good as the row.
+ */
+function eventsMessage(rows: ConversationEventRow[]): BusMessage {
+  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const lastSeq = sorted.at(-1)?.seq ?? 0;
+  const contiguous = sorted.every((row, i) => i === 0 || row.seq === (sorted[i - 1]?.seq ?? 0) + 1);
+  const size = sorted.reduce((n, row) => n + row.body.length, 0);
+  return contiguous && size <= CARRIED_CHARS
+    ? { kind: 'events', lastSeq, events: sorted }
+    : { kind: 'events', lastSeq };
+}
+
+export type AppendOutcome = { event: ConversationEventRow; isDuplicate: boolean } | { refused: 'not_found' | 'closed' };
+
+/**
+ * Appends an event to a conversation that is still open, sharing a transaction with the other
+ * appends arriving at the same moment (group commit). Idempotent by client id. Answers once the
+ * event is committed; a missing or closed conversation is an answer too, not an error.
+ */
+export async function appendToOpenConversation(
+  deps: Deps,
+  conversationId: string,
+  input: AppendInput,
+): Promise<AppendOutcome> {
+  const now = deps.clock.now().toISOString();
+  const outcome = await deps.groupCommit.run(async (trx): Promise<AppendOutcome & { touched?: Touched }> => {
+    if (input.clientId !== undefined) {
+      const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
+      if (existing) return { event: existing, isDuplicate: true };
+    }
+    const seq = await repo.takeSeqUnlessClosed(trx, conversationId, now);
+    if (seq === undefined)
+      return { refused: (await repo.findConversationById(trx, conversationId)) ? 'closed' : 'not_found' };
+    const event = await repo.insertEventRow(trx, conversationId, seq, eventFields(input, now));
+    const touched = new Touched();
+    touched.event(conversationId, event);
+    return { event, isDuplicate: false, touched };
+  });
+  const { touched, ...answer } = outcome;
+  if (touched) await announce(deps, touched);
+  return answer;
+}
+
+function eventFields(input: AppendInput, now: string): repo.NewEvent {
+  return {
+    type: input.type,
+    author_kind: input.author.kind,
+    author_staff_id: input.author.kind === 'staff' ? input.author.staffId : null,
+    author_name: input.author.kind === 'staff' ? input.author.displayName : null,
+    body: input.body,
+    system_kind: input.systemKind ?? null,
+    data_json: input.data ?? {},
+    client_id: input.clientId ?? null,
+    created_at: now,
+  };
 }
 
 export async function loadConversation(db: Db, id: string): Promise<Conversation | undefined> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { dialectsUnderTest, openTestDatabase, type TestDatabase } from '../../test/databases.ts';
-import { buildLibrary, buildStaff } from '../../test/factories.ts';
+import { buildConversation, buildDesk, buildLibrary, buildStaff } from '../../test/factories.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors.ts';
 import { migrateDown, migrateToLatest } from './migrate.ts';
 
@@ -28,6 +28,36 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
       expect(await migrateToLatest(down)).toEqual(all);
     } finally {
       await down.destroy();
+    }
+  });
+
+  it("keeps the client id of each chat's first message on the conversation when upgrading", async () => {
+    const fresh = await openTestDatabase(dialect);
+    try {
+      await migrateToLatest(fresh);
+      const library = await buildLibrary(fresh.db);
+      const desk = await buildDesk(fresh.db, library.id);
+      const withStart = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      const withoutStart = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      // The factory opens each chat with a patron message carrying a client id; one chat has none.
+      await fresh.db.deleteFrom('conversation_events').where('conversation_id', '=', withoutStart.id).execute();
+      const first = await fresh.db
+        .selectFrom('conversation_events')
+        .select('client_id')
+        .where('conversation_id', '=', withStart.id)
+        .where('seq', '=', 1)
+        .executeTakeFirstOrThrow();
+      expect(first.client_id).toEqual(expect.any(String));
+
+      expect(await migrateDown(fresh)).toEqual(['0004-conversation-start-client-id']);
+      expect(await migrateToLatest(fresh)).toEqual(['0004-conversation-start-client-id']);
+      const rows = await fresh.db.selectFrom('conversations').select(['id', 'start_client_id']).execute();
+      expect(Object.fromEntries(rows.map((r) => [r.id, r.start_client_id]))).toEqual({
+        [withStart.id]: first.client_id,
+        [withoutStart.id]: null,
+      });
+    } finally {
+      await fresh.destroy();
     }
   });
 

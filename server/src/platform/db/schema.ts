@@ -146,6 +146,8 @@ export interface ConversationsTable {
   patron_id: string;
   patron_token_hash: string | null;
   patron_ip_hash: string;
+  /** Client id of the patron's first message: a retried start finds its chat by it. */
+  start_client_id: string | null;
   language: string;
   tags_json: unknown;
   read_scale: number | null;

@@ -50,12 +50,17 @@ class ParamTransformer extends OperationNodeTransformer {
   }
 
   #convert(value: unknown): unknown {
-    if (typeof value === 'boolean') return this.#isSqlite ? (value ? 1 : 0) : value;
-    if (value instanceof Date) return value.toISOString();
-    if (value === null || typeof value !== 'object') return value;
-    if (value instanceof Uint8Array) return value;
-    return JSON.stringify(value);
+    return toDatabaseValue(value, this.#isSqlite);
   }
+}
+
+/** A parameter as the database stores it (what the plugin does to every value in a query). */
+export function toDatabaseValue(value: unknown, isSqlite: boolean): unknown {
+  if (typeof value === 'boolean') return isSqlite ? (value ? 1 : 0) : value;
+  if (value instanceof Date) return value.toISOString();
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Uint8Array) return value;
+  return JSON.stringify(value);
 }
 
 const BOOLEAN_COLUMN = /^(is|has)_/;
