@@ -19,6 +19,7 @@ import {
   codeLine,
   comparisonTable,
   machineLine,
+  PERSISTING_RELAY,
   phaseTable,
   recordRun,
   verdicts,
@@ -218,32 +219,39 @@ async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRu
   });
 }
 
-async function measureRelay(options: BenchOptions): Promise<TargetRun> {
-  const port = await findFreePort();
-  log('ws relay: starting');
-  const child: Child<RelayReady> = await startChild('bench/support/relay-entry.ts', childEnv({ PORT: String(port) }));
-  try {
-    const ledger = new Ledger();
-    const setupStart = performance.now();
-    const target = await connectRelay(
-      child.ready,
-      { pairs: options.pairs, chatsPerStaff: options.chatsPerStaff },
-      ledger,
-      log,
+/** The bare relay, or (`persist`) the relay that commits each message to SQLite before forwarding it. */
+async function measureRelay(options: BenchOptions, persist: boolean): Promise<TargetRun> {
+  return withDataDir(async (dir) => {
+    const port = await findFreePort();
+    const name = persist ? PERSISTING_RELAY : 'ws relay';
+    log(`${name}: starting`);
+    const child: Child<RelayReady> = await startChild(
+      'bench/support/relay-entry.ts',
+      childEnv({ PORT: String(port), ...(persist ? { BENCH_RELAY_DB: path.join(dir, 'relay.db') } : {}) }),
     );
-    const setupSeconds = (performance.now() - setupStart) / 1000;
-    const run = await measure({ target, ledger, server: child }, options, setupSeconds, Number.POSITIVE_INFINITY);
-    const best = run.saturation.best;
-    if (best && best.generatorCpu >= 0.9)
-      run.notes.push(
-        `At the relay's best step the load generator used ${Math.round(best.generatorCpu * 100)}% CPU: the generator, ` +
-          'not the relay, was probably the limit, so the relay ceiling is higher and the ratio is an upper bound.',
+    try {
+      const ledger = new Ledger();
+      const setupStart = performance.now();
+      const target = await connectRelay(
+        child.ready,
+        { pairs: options.pairs, chatsPerStaff: options.chatsPerStaff, name },
+        ledger,
+        log,
       );
-    await target.close();
-    return run;
-  } finally {
-    await child.stop();
-  }
+      const setupSeconds = (performance.now() - setupStart) / 1000;
+      const run = await measure({ target, ledger, server: child }, options, setupSeconds, Number.POSITIVE_INFINITY);
+      const best = run.saturation.best;
+      if (best && best.generatorCpu >= 0.9)
+        run.notes.push(
+          `At the relay's best step the load generator used ${Math.round(best.generatorCpu * 100)}% CPU: the generator, ` +
+            'not the relay, was probably the limit, so the relay ceiling is higher and the ratio is an upper bound.',
+        );
+      await target.close();
+      return run;
+    } finally {
+      await child.stop();
+    }
+  });
 }
 
 async function describeDiagnostics(d: Diagnostics): Promise<string> {
@@ -275,7 +283,8 @@ async function main(): Promise<void> {
 
   const { run: ours, diagnostics } = await measureBranchline(options);
   const profileText = diagnostics ? await describeDiagnostics(diagnostics) : undefined;
-  const baseline = options.skipBaseline ? undefined : await measureRelay(options);
+  const baseline = options.skipBaseline ? undefined : await measureRelay(options, false);
+  const persisting = options.skipBaseline ? undefined : await measureRelay(options, true);
   const report: RunReport = {
     date: new Date().toISOString().slice(0, 10),
     mode:
@@ -289,15 +298,17 @@ async function main(): Promise<void> {
     seconds: options.seconds,
     ours,
     baseline,
+    persisting,
     elapsedSeconds: (Date.now() - started) / 1000,
     profile: profileText,
     machine,
     code,
   };
 
-  console.log(`\n${comparisonTable(report)}\n\n${phaseTable([ours, ...(baseline ? [baseline] : [])])}\n`);
+  const runs = [ours, ...(baseline ? [baseline] : []), ...(persisting ? [persisting] : [])];
+  console.log(`\n${comparisonTable(report)}\n\n${phaseTable(runs)}\n`);
   for (const verdict of verdicts(report)) console.log(verdict);
-  for (const run of [ours, ...(baseline ? [baseline] : [])]) {
+  for (const run of runs) {
     console.log(
       `${run.name}: lost ${run.lost}, duplicated ${run.duplicates}` +
         (run.unacked === undefined ? '' : `, never acknowledged ${run.unacked}`) +

@@ -13,7 +13,7 @@ interface RelayedFrame {
  */
 export async function connectRelay(
   ready: RelayReady,
-  options: { pairs: number; chatsPerStaff: number },
+  options: { pairs: number; chatsPerStaff: number; name: string },
   sink: DeliverySink,
   log: (line: string) => void,
 ): Promise<Target> {
@@ -45,7 +45,7 @@ export async function connectRelay(
   log(`  ${consoles.length} staff and ${patrons.length} patron sockets connected`);
 
   return {
-    name: 'ws relay',
+    name: options.name,
     pairs: patrons.length,
     acks: false,
     send(pair, clientId, body) {

@@ -28,6 +28,8 @@ export interface RunReport {
   seconds: number;
   ours: TargetRun;
   baseline: TargetRun | undefined;
+  /** The relay that commits each message to SQLite first: the floor for any persisting server. */
+  persisting: TargetRun | undefined;
   elapsedSeconds: number;
   /** Machine and code measured, as at the start of the run. */
   machine: string;
@@ -35,6 +37,9 @@ export interface RunReport {
   /** Summary of the server's CPU profile over the measured phases, when profiled. */
   profile: string | undefined;
 }
+
+/** Name of the baseline that persists like Branchline but does nothing else. */
+export const PERSISTING_RELAY = 'relay + SQLite';
 
 export const TARGETS = {
   steadyPairs: 1000,
@@ -76,23 +81,29 @@ function withinTarget(run: TargetRun): number {
 }
 
 export function comparisonTable(report: RunReport): string {
-  const { ours, baseline } = report;
-  const o = ours.saturation.best?.throughput ?? 0;
-  const b = baseline?.saturation.best?.throughput ?? Number.NaN;
-  const oc = ours.saturation.best?.serverCpuPerMessageMs ?? Number.NaN;
-  const bc = baseline?.saturation.best?.serverCpuPerMessageMs ?? Number.NaN;
+  const { ours } = report;
+  const baselines = [report.baseline, report.persisting].filter((b): b is TargetRun => b !== undefined);
+  const bestOf = (run: TargetRun) => run.saturation.best?.throughput ?? Number.NaN;
+  const cpuOf = (run: TargetRun) => run.saturation.best?.serverCpuPerMessageMs ?? Number.NaN;
+  /** One row: our value, then each baseline's value and our ratio to it (`inverse` for costs shown as rates). */
+  const line = (measure: string, value: (run: TargetRun) => number, format: (v: number) => string, inverse = false) =>
+    `| ${measure} | ${format(value(ours))} | ${baselines
+      .map((b) => `${format(value(b))} | ${inverse ? ratio(value(b), value(ours)) : ratio(value(ours), value(b))}`)
+      .join(' | ')} |`;
   const lines = [
-    '| measure | Branchline | ws relay | Branchline ÷ relay |',
-    '| --- | ---: | ---: | ---: |',
-    `| steady: delivered msg/s | ${int(ours.steady.throughput)} | ${baseline ? int(baseline.steady.throughput) : '–'} | ${baseline ? ratio(ours.steady.throughput, baseline.steady.throughput) : '–'} |`,
-    `| steady: p50 latency ms | ${ms(ours.steady.p50)} | ${baseline ? ms(baseline.steady.p50) : '–'} | ${baseline ? ratio(ours.steady.p50, baseline.steady.p50) : '–'} |`,
-    `| steady: p99 latency ms | ${ms(ours.steady.p99)} | ${baseline ? ms(baseline.steady.p99) : '–'} | ${baseline ? ratio(ours.steady.p99, baseline.steady.p99) : '–'} |`,
-    `| steady: max latency ms | ${ms(ours.steady.max)} | ${baseline ? ms(baseline.steady.max) : '–'} | ${baseline ? ratio(ours.steady.max, baseline.steady.max) : '–'} |`,
-    `| highest delivered msg/s with p99 ≤ ${TARGETS.steadyP99Ms} ms (any phase) | ${int(withinTarget(ours))} | ${baseline ? int(withinTarget(baseline)) : '–'} | ${baseline ? ratio(withinTarget(ours), withinTarget(baseline)) : '–'} |`,
-    `| saturation: max delivered msg/s | ${int(o)} | ${baseline ? int(b) : '–'} | ${baseline ? ratio(o, b) : '–'} |`,
-    `| saturation: server CPU per message at the best step, ms | ${ms3(oc)} | ${baseline ? ms3(bc) : '–'} | ${baseline ? ratio(oc, bc) : '–'} |`,
-    `| projection: msg/s one free core could serve (1000 ÷ CPU ms per message) | ${int(1000 / oc)} | ${baseline ? int(1000 / bc) : '–'} | ${baseline ? ratio(bc, oc) : '–'} |`,
-    `| lost / duplicated messages (all phases) | ${ours.lost} / ${ours.duplicates} | ${baseline ? `${baseline.lost} / ${baseline.duplicates}` : '–'} | |`,
+    `| measure | Branchline | ${baselines.map((b) => `${b.name} | Branchline ÷ ${b.name}`).join(' | ')} |`,
+    `| --- | ---: |${baselines.map(() => ' ---: | ---: |').join('')}`,
+    line('steady: delivered msg/s', (r) => r.steady.throughput, int),
+    line('steady: p50 latency ms', (r) => r.steady.p50, ms),
+    line('steady: p99 latency ms', (r) => r.steady.p99, ms),
+    line('steady: max latency ms', (r) => r.steady.max, ms),
+    line(`highest delivered msg/s with p99 ≤ ${TARGETS.steadyP99Ms} ms (any phase)`, withinTarget, int),
+    line('saturation: max delivered msg/s', bestOf, int),
+    line('saturation: server CPU per message at the best step, ms', cpuOf, ms3),
+    line('projection: msg/s one free core could serve (1000 ÷ CPU ms per message)', (r) => 1000 / cpuOf(r), int),
+    `| lost / duplicated messages (all phases) | ${ours.lost} / ${ours.duplicates} | ${baselines
+      .map((b) => `${b.lost} / ${b.duplicates} |`)
+      .join(' | ')} |`,
   ];
   return lines.join('\n');
 }
@@ -121,6 +132,12 @@ export function verdicts(report: RunReport): string[] {
     out.push(
       `${o / b >= TARGETS.saturationRatio ? 'MET' : 'NOT MET'}: saturation throughput ≥ ${pct(TARGETS.saturationRatio)} of the raw relay — ` +
         `measured ${int(o)} vs ${int(b)} msg/s = ${pct(o / b)}`,
+    );
+  const p = report.persisting?.saturation.best?.throughput;
+  if (p !== undefined && b !== undefined)
+    out.push(
+      `FOR REFERENCE: the ${PERSISTING_RELAY} reaches ${int(p)} msg/s = ${pct(p / b)} of the raw relay; ` +
+        `Branchline reaches ${pct(o / p)} of it`,
     );
   return out;
 }
@@ -162,7 +179,7 @@ export function machineLine(): string {
 }
 
 export function runSection(report: RunReport): string {
-  const runs = [report.ours, ...(report.baseline ? [report.baseline] : [])];
+  const runs = [report.ours, report.baseline, report.persisting].filter((r): r is TargetRun => r !== undefined);
   return [
     `## Run ${report.date} — ${report.mode}`,
     '',

@@ -31,18 +31,23 @@ export function openDatabase(url: string, options: DatabaseOptions = {}): Databa
   return url.startsWith('sqlite:') ? openSqlite(url.slice('sqlite:'.length)) : openPostgres(url, options);
 }
 
+/** How every SQLite connection is set up. */
+export const SQLITE_PRAGMAS = [
+  'journal_mode = WAL',
+  'foreign_keys = ON',
+  'busy_timeout = 5000',
+  'synchronous = NORMAL',
+  // A 64 MiB page cache keeps the busy indexes in memory; a larger WAL between checkpoints
+  // writes a page changed by many small commits back to the database file once, not each time.
+  'cache_size = -65536',
+  'wal_autocheckpoint = 10000',
+  'journal_size_limit = 67108864',
+];
+
 function openSqlite(file: string): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  database.pragma('synchronous = NORMAL');
-  // A 64 MiB page cache keeps the busy indexes in memory; a larger WAL between checkpoints
-  // writes a page changed by many small commits back to the database file once, not each time.
-  database.pragma('cache_size = -65536');
-  database.pragma('wal_autocheckpoint = 10000');
-  database.pragma('journal_size_limit = 67108864');
+  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const db = new Kysely<Database>({
     dialect: new CachingSqliteDialect(database),
     plugins: [new ValuesPlugin(true)],

@@ -6,8 +6,12 @@ interface Item {
   reject: (error: unknown) => void;
 }
 
-/** Most pieces of work one transaction takes; the rest wait for the next one. */
-const MAX_BATCH = 256;
+/**
+ * Most pieces of work one transaction takes by default; the rest wait for the next one. A chat
+ * socket has one message in flight at a time, so this is about a thousand busy chats' worth:
+ * the more messages share a commit, the more of the pages they change they share too.
+ */
+const MAX_GROUP = 1000;
 
 /**
  * Group commit: pieces of work that arrive together (in one turn of the event loop, or while
@@ -24,7 +28,10 @@ export class GroupCommit {
   #scheduled = false;
   #running: Promise<void> | undefined;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly maxGroup = MAX_GROUP,
+  ) {}
 
   run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -51,7 +58,7 @@ export class GroupCommit {
   }
 
   #flush(): void {
-    const batch = this.#queue.splice(0, MAX_BATCH);
+    const batch = this.#queue.splice(0, this.maxGroup);
     if (batch.length === 0) return;
     this.#running = this.#commit(batch).finally(() => {
       this.#running = undefined;
