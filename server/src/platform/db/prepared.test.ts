@@ -228,6 +228,26 @@ describe.each(dialectsUnderTest())('prepared queries on %s', (dialect) => {
     ]);
   });
 
+  it('answers the same values inside a transaction as outside (SQLite runs them directly there)', async () => {
+    const { db } = database;
+    const library = await buildLibrary(db);
+    const values = newStaffRow(library.id, { is_active: false, languages_json: ['es', 'en'] });
+
+    const inside = await db.transaction().execute(async (trx) => {
+      const [inserted] = await insertStaff(trx, values);
+      return {
+        inserted,
+        active: await staffByActivity(trx, { libraryId: library.id, isActive: false }),
+        all: await staffOfLibrary(trx, { libraryId: library.id }),
+      };
+    });
+    expect(inside.inserted).toEqual(values);
+    expect(inside.inserted?.is_active).toBe(false);
+    expect(inside.inserted?.languages_json).toEqual(['es', 'en']);
+    expect(inside.active).toEqual([{ email: values.email, is_active: false }]);
+    expect(inside.all).toEqual(await staffOfLibrary(db, { libraryId: library.id }));
+  });
+
   it('runs inside a transaction, on its connection', async () => {
     const { db } = database;
     const library = await buildLibrary(db);

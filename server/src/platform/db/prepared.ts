@@ -1,6 +1,7 @@
-import { CompiledQuery, SqliteAdapter, type Compilable } from 'kysely';
+import { CompiledQuery, SqliteAdapter, type Compilable, type UnknownRow } from 'kysely';
 import type { Db } from './database.ts';
-import { toDatabaseValue } from './values-plugin.ts';
+import { runInSqliteTransaction } from './sqlite-dialect.ts';
+import { normaliseRow, toDatabaseValue } from './values-plugin.ts';
 
 interface Compiled {
   query: CompiledQuery;
@@ -41,6 +42,9 @@ export function prepared<A extends Record<string, unknown>, O>(
     const parameters = slots.map((slot, i) =>
       slot === undefined ? query.parameters[i] : toDatabaseValue(args[slot], isSqlite),
     );
+    // Inside a SQLite transaction the statement runs at once; the rows get what the plugin does.
+    const direct = isSqlite ? runInSqliteTransaction(db, query.sql, parameters) : undefined;
+    if (direct) return direct.map((row) => normaliseRow(row as UnknownRow) as O);
     const result = await db.executeQuery<O>(CompiledQuery.raw(query.sql, parameters));
     return result.rows;
   };

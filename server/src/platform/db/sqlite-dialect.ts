@@ -25,12 +25,17 @@ const STATEMENT_CACHE_SIZE = 500;
  *   the database cost a thousand wake-ups per statement.
  */
 export class CachingSqliteDialect implements Dialect {
-  constructor(private readonly database: SqliteDatabase.Database) {}
+  readonly #connection: CachingSqliteConnection;
+  constructor(private readonly database: SqliteDatabase.Database) {
+    this.#connection = new CachingSqliteConnection(database);
+  }
   createAdapter() {
-    return new SqliteAdapter();
+    const adapter = new SqliteAdapter();
+    connections.set(adapter, this.#connection);
+    return adapter;
   }
   createDriver(): Driver {
-    return new QueuedSqliteDriver(this.database);
+    return new QueuedSqliteDriver(this.database, this.#connection);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();
@@ -60,19 +65,37 @@ export class FifoLock {
   }
 }
 
+/** The connection behind each Kysely instance on this dialect, found by its adapter. */
+const connections = new WeakMap<object, CachingSqliteConnection>();
+
+/**
+ * Runs a compiled statement at once, without Kysely's asynchronous layers, when `db` is a
+ * transaction on this dialect: the transaction holds the only connection, so nothing else can
+ * be running on it. Answers the raw rows, or undefined when `db` is anything else (run the
+ * query through Kysely then). Kysely plugins do not see these rows.
+ */
+export function runInSqliteTransaction(
+  db: { isTransaction: boolean; getExecutor(): { adapter: object } },
+  sql: string,
+  parameters: readonly unknown[],
+): unknown[] | undefined {
+  if (!db.isTransaction) return undefined;
+  return connections.get(db.getExecutor().adapter)?.runNow(sql, parameters);
+}
+
 class QueuedSqliteDriver implements Driver {
   readonly #lock = new FifoLock();
-  readonly #connection: CachingSqliteConnection;
 
-  constructor(private readonly database: SqliteDatabase.Database) {
-    this.#connection = new CachingSqliteConnection(database);
-  }
+  constructor(
+    private readonly database: SqliteDatabase.Database,
+    private readonly connection: CachingSqliteConnection,
+  ) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.#lock.acquire();
-    return this.#connection;
+    return this.connection;
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -128,6 +151,14 @@ class CachingSqliteConnection implements DatabaseConnection {
     }
     this.#cache.set(sql, statement);
     return statement;
+  }
+
+  /** Runs a statement synchronously; answers its rows (none for a statement that returns none). */
+  runNow(sql: string, parameters: readonly unknown[]): unknown[] {
+    const statement = this.#prepare(sql);
+    if (statement.reader) return statement.all(parameters as unknown[]);
+    statement.run(parameters as unknown[]);
+    return [];
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {

@@ -66,7 +66,8 @@ export function toDatabaseValue(value: unknown, isSqlite: boolean): unknown {
 const BOOLEAN_COLUMN = /^(is|has)_/;
 const JSON_COLUMN = /_json$/;
 
-function normaliseRow(row: UnknownRow): UnknownRow {
+/** A result row as domain code sees it (what the plugin does to every row). */
+export function normaliseRow(row: UnknownRow): UnknownRow {
   let out: UnknownRow | undefined;
   for (const key in row) {
     const value = row[key];
