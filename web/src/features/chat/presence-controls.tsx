@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import type { PresenceStatus, SetPresenceBody } from '@branchline/protocol';
 import { useDesks } from '../../api/desks.ts';
 import { useSetPresence } from '../../api/presence.ts';
@@ -32,15 +32,19 @@ export function PresenceControls() {
     useCallback((body: SetPresenceBody) => mutate(body), [mutate]),
   );
   const activeDesks = (desks.data ?? []).filter((d) => d.isActive);
-  // While a change is on its way, show it (optimistically); an error puts back what the server says.
-  const shown = save.isPending ? save.variables : presence;
+  // While a change is on its way, show it (optimistically) from the moment it is made, so a
+  // checkbox never flicks back before the save starts; an error puts back what the server says.
+  const [sending, setSending] = useState<SetPresenceBody>();
+  const shown = sending ?? (save.isPending ? save.variables : presence);
   const deskIds = shown?.deskIds ?? [];
   const status = shown?.status ?? 'offline';
 
   function change(next: { status?: PresenceStatus; deskIds?: string[] }) {
     const body = { status: next.status ?? status, deskIds: next.deskIds ?? deskIds };
     rememberPresence(session.staff.id, body);
-    mutate(body);
+    setSending(body);
+    // Only the latest change's callback runs, so a quicker second change is not undone.
+    mutate(body, { onSettled: () => setSending(undefined) });
   }
 
   return (
