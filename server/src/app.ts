@@ -98,7 +98,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock: options.clock ?? systemClock,
       mailer,
       bus,
-      groupCommit: new GroupCommit(database.db),
+      groupCommit: new GroupCommit(database.db, { concurrency: database.dialect === 'postgres' ? 4 : 1 }),
       log: app.log,
       secret,
     };

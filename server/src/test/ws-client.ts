@@ -38,6 +38,11 @@ export class TestSocket {
     return client;
   }
 
+  /** Calls `listener` with every frame received from now on (for clients that act on what they get). */
+  onFrame(listener: (frame: Frame) => void): void {
+    this.socket.on('message', (raw) => listener(JSON.parse(raw.toString()) as Frame));
+  }
+
   send(frame: unknown): void {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }

@@ -65,18 +65,23 @@ export function acceptFrame<S extends z.ZodType>(
   isBinary: boolean,
   schema: S,
   serial: SerialQueue,
-): { frame: z.infer<S> } | { error: { type: 'error'; code: ErrorCode; message: string; clientId?: string } } {
+):
+  | {
+      frame: z.infer<S>;
+    }
+  | { error: { type: 'error'; code: ErrorCode; message: string; clientId?: string; conversationId?: string } } {
   const parsed = parseFrame(raw, isBinary, schema);
   if (!parsed.ok) return { error: { type: 'error', code: parsed.code, message: parsed.message } };
   // Backpressure: a client far ahead of the server is told to retry, not queued without end.
   if (serial.pending >= MAX_PENDING_FRAMES) {
-    const clientId = (parsed.frame as { clientId?: unknown }).clientId;
+    const { clientId, conversationId } = parsed.frame as { clientId?: unknown; conversationId?: unknown };
     return {
       error: {
         type: 'error',
         code: 'service_unavailable',
         message: 'The server is busy. Please try again in a moment.',
         ...(typeof clientId === 'string' ? { clientId } : {}),
+        ...(typeof conversationId === 'string' ? { conversationId } : {}),
       },
     };
   }

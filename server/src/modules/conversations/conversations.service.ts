@@ -135,7 +135,7 @@ export async function appendToOpenConversation(
     const touched = new Touched();
     touched.event(conversationId, event);
     return { event, isDuplicate: false, touched };
-  });
+  }, conversationId);
   const { touched, ...answer } = outcome;
   if (touched) await announce(deps, touched);
   return answer;

@@ -2,12 +2,17 @@ import type { Db } from '../../platform/db/database.ts';
 import type { OfferRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/tokens.ts';
 
-export function insertOffer(db: Db, row: Omit<OfferRow, 'id'>): Promise<OfferRow> {
+/**
+ * Records an offer; answers undefined when the person is already being rung for that chat (one
+ * ringing offer per person and chat, kept by a unique index across routing passes and instances).
+ */
+export function insertOffer(db: Db, row: Omit<OfferRow, 'id'>): Promise<OfferRow | undefined> {
   return db
     .insertInto('conversation_offers')
     .values({ ...row, id: newId() })
+    .onConflict((oc) => oc.doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
 export function offersOf(db: Db, conversationIds: string[]): Promise<OfferRow[]> {

@@ -185,7 +185,49 @@ function queuedChats(db: Db, libraryId: string): Promise<ConversationRow[]> {
  * serving that desk and under their limit. Claim desks ring everyone eligible; assign desks
  * ring one person at a time (least busy, then longest free). Safe to call at any time.
  */
-export async function rebalance(deps: Deps, libraryId: string): Promise<void> {
+interface Pass {
+  running: Promise<void>;
+  /** The pass promised to callers who came while `running` was under way. */
+  queued?: Promise<void>;
+}
+const passes = new WeakMap<Deps, Map<string, Pass>>();
+
+/**
+ * Brings a library's offers in line with its queue. Passes for one library run one at a time:
+ * a call during a pass is answered by the next pass, which starts when the current one ends
+ * and so sees everything committed before the call. Any number of calls meanwhile share that
+ * next pass, so a burst of chats costs two passes, not one each.
+ */
+export function rebalance(deps: Deps, libraryId: string): Promise<void> {
+  let ofLibrary = passes.get(deps);
+  if (!ofLibrary) passes.set(deps, (ofLibrary = new Map()));
+  const library = ofLibrary;
+  const start = (): Promise<void> => {
+    const run: Promise<void> = rebalanceOnce(deps, libraryId).finally(() => {
+      const pass = library.get(libraryId);
+      if (pass?.running === run && !pass.queued) library.delete(libraryId);
+    });
+    return run;
+  };
+  const current = library.get(libraryId);
+  if (!current) {
+    const running = start();
+    library.set(libraryId, { running });
+    return running;
+  }
+  if (current.queued) return current.queued;
+  const queued = current.running
+    .catch(() => undefined)
+    .then(() => {
+      current.queued = undefined;
+      current.running = start();
+      return current.running;
+    });
+  current.queued = queued;
+  return queued;
+}
+
+async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
   const now = deps.clock.now();
   const queued = await queuedChats(deps.db, libraryId);
   const people = await candidates(deps, libraryId);
@@ -253,14 +295,14 @@ async function ring(
   ringUntil: string | null,
   now: Date,
 ): Promise<void> {
-  await insertOffer(deps.db, {
+  const offer = await insertOffer(deps.db, {
     conversation_id: chat.id,
     staff_id: staffId,
     state: 'ringing',
     offered_at: now.toISOString(),
     ring_until: ringUntil,
   });
-  await publish(deps, topics.staff(staffId), { kind: 'offer', conversationId: chat.id, ringUntil });
+  if (offer) await publish(deps, topics.staff(staffId), { kind: 'offer', conversationId: chat.id, ringUntil });
 }
 
 /**

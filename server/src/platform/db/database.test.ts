@@ -49,13 +49,58 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         .executeTakeFirstOrThrow();
       expect(first.client_id).toEqual(expect.any(String));
 
-      expect(await migrateDown(fresh)).toEqual(['0004-conversation-start-client-id']);
-      expect(await migrateToLatest(fresh)).toEqual(['0004-conversation-start-client-id']);
+      // Back to just before the migration that adds the column, then up again.
+      const undone: string[] = [];
+      while (undone.at(-1) !== '0004-conversation-start-client-id') undone.push(...(await migrateDown(fresh)));
+      expect(await migrateToLatest(fresh)).toEqual(undone.reverse());
       const rows = await fresh.db.selectFrom('conversations').select(['id', 'start_client_id']).execute();
       expect(Object.fromEntries(rows.map((r) => [r.id, r.start_client_id]))).toEqual({
         [withStart.id]: first.client_id,
         [withoutStart.id]: null,
       });
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it('keeps one ringing offer per person and chat when upgrading, and refuses a second one after', async () => {
+    const fresh = await openTestDatabase(dialect);
+    try {
+      await migrateToLatest(fresh);
+      while ((await migrateDown(fresh))[0] !== '0005-one-ringing-offer');
+      const library = await buildLibrary(fresh.db);
+      const desk = await buildDesk(fresh.db, library.id);
+      const staff = await buildStaff(fresh.db, { library_id: library.id });
+      const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      const offer = (id: string, state = 'ringing') => ({
+        id,
+        conversation_id: chat.id,
+        staff_id: staff.id,
+        state,
+        offered_at: new Date().toISOString(),
+        ring_until: null,
+      });
+      await fresh.db
+        .insertInto('conversation_offers')
+        .values([offer('offer-a'), offer('offer-b'), offer('offer-c', 'declined')])
+        .execute();
+
+      expect(await migrateToLatest(fresh)).toEqual(['0005-one-ringing-offer']);
+      const states = await fresh.db
+        .selectFrom('conversation_offers')
+        .select(['id', 'state'])
+        .where('conversation_id', '=', chat.id)
+        .orderBy('id')
+        .execute();
+      expect(states).toEqual([
+        { id: 'offer-a', state: 'ringing' },
+        { id: 'offer-b', state: 'withdrawn' },
+        { id: 'offer-c', state: 'declined' },
+      ]);
+      await expect(fresh.db.insertInto('conversation_offers').values(offer('offer-d')).execute()).rejects.toSatisfy(
+        isUniqueViolation,
+      );
+      await fresh.db.insertInto('conversation_offers').values(offer('offer-e', 'timeout')).execute();
     } finally {
       await fresh.destroy();
     }

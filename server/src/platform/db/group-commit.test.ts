@@ -260,7 +260,7 @@ describe.each(dialectsUnderTest())('group commit on %s', (dialect) => {
 
   it('commits more pieces than one group takes, in groups of at most its size', async () => {
     const library = await buildLibrary(database.db);
-    const groupCommit = new GroupCommit(database.db, 256);
+    const groupCommit = new GroupCommit(database.db, { maxGroup: 256 });
     const groupSizes = new Map<Db, number>();
 
     const pieces = Array.from({ length: 600 }, (_, i) =>
@@ -276,5 +276,50 @@ describe.each(dialectsUnderTest())('group commit on %s', (dialect) => {
     await drained;
     expect([...groupSizes.values()]).toEqual([256, 256, 88]);
     expect(await shortcutsOf(outside.db, library.id)).toEqual(expected);
+  });
+
+  it('runs keyed pieces of a group in key order, and keeps arrival order among equal keys', async () => {
+    const library = await buildLibrary(database.db);
+    const groupCommit = new GroupCommit(database.db);
+    const order: string[] = [];
+    const piece = (name: string, key?: string) =>
+      groupCommit.run(async (trx) => {
+        order.push(name);
+        return addCannedResponse(trx, library.id, `k-${name}`);
+      }, key);
+
+    await Promise.all([piece('c1', 'c'), piece('a1', 'a'), piece('c2', 'c'), piece('b1', 'b'), piece('a2', 'a')]);
+    expect(order).toEqual(['a1', 'a2', 'b1', 'c1', 'c2']);
+    expect(await shortcutsOf(outside.db, library.id)).toEqual(['k-a1', 'k-a2', 'k-b1', 'k-c1', 'k-c2']);
+  });
+
+  it('with room for two groups at once, starts the next group while the first is still committing', async () => {
+    const library = await buildLibrary(database.db);
+    const groupCommit = new GroupCommit(database.db, { concurrency: 2 });
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const events: string[] = [];
+
+    const first = groupCommit.run(async (trx) => {
+      events.push('first started');
+      await firstHeld;
+      return addCannedResponse(trx, library.id, 'first');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = groupCommit.run(async (trx) => {
+      events.push('second started');
+      return addCannedResponse(trx, library.id, 'second');
+    });
+    // SQLite has one connection, so there the second group waits for it; PostgreSQL runs both.
+    const raced = await Promise.race([
+      second.then(() => 'second done'),
+      new Promise((r) => setTimeout(r, 200, 'waited')),
+    ]);
+    expect(raced).toBe(dialect === 'postgres' ? 'second done' : 'waited');
+    releaseFirst();
+    expect(await Promise.all([first, second])).toEqual(['first', 'second']);
+    await groupCommit.drain();
+    expect(events).toEqual(['first started', 'second started']);
+    expect(await shortcutsOf(outside.db, library.id)).toEqual(['first', 'second']);
   });
 });

@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-conversations.ts';
 import * as m0003 from './migrations/0003-event-client-id-index.ts';
 import * as m0004 from './migrations/0004-conversation-start-client-id.ts';
+import * as m0005 from './migrations/0005-one-ringing-offer.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-conversations': m0002,
   '0003-event-client-id-index': m0003,
   '0004-conversation-start-client-id': m0004,
+  '0005-one-ringing-offer': m0005,
 };
 
 function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Migrator {
