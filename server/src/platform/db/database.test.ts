@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { dialectsUnderTest, openTestDatabase, type TestDatabase } from '../../test/databases.ts';
 import { buildConversation, buildDesk, buildLibrary, buildStaff } from '../../test/factories.ts';
 import { isForeignKeyViolation, isUniqueViolation } from './db-errors.ts';
+import { openDatabase } from './database.ts';
 import { migrateDown, migrateToLatest } from './migrate.ts';
 
 describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
@@ -105,6 +107,29 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
       await fresh.destroy();
     }
   });
+
+  it.runIf(dialect === 'postgres')(
+    'keeps the migration bookkeeping with the tables when DATABASE_URL sets the search path',
+    async () => {
+      const url = new URL(process.env.TEST_DATABASE_URL ?? '');
+      const schema = `bl_path_${crypto.randomBytes(4).toString('hex')}`;
+      await sql`create schema ${sql.id(schema)}`.execute(database.db);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const handle = openDatabase(url.toString());
+      try {
+        const names = await migrateToLatest(handle);
+        expect(names).toContain('0001-foundation');
+        const applied = await sql<{ name: string }>`
+          select name from ${sql.table(`${schema}.kysely_migration`)} order by name
+        `.execute(database.db);
+        expect(applied.rows.map((r) => r.name)).toEqual(names);
+        expect(await migrateToLatest(handle)).toEqual([]);
+      } finally {
+        await handle.close();
+        await sql`drop schema ${sql.id(schema)} cascade`.execute(database.db);
+      }
+    },
+  );
 
   it('reads booleans, JSON and timestamps back as the same JavaScript values', async () => {
     const staff = await buildStaff(database.db, {

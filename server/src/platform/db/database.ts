@@ -13,7 +13,10 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   dialect: Dialect;
-  /** PostgreSQL schema holding our tables (and the migration bookkeeping); undefined on SQLite. */
+  /**
+   * PostgreSQL schema holding our tables (and the migration bookkeeping), when one was named;
+   * undefined means the connection's own search path (as set in DATABASE_URL), and on SQLite.
+   */
   schema: string | undefined;
   /** Answers whether the database responds to a trivial query. */
   ping(): Promise<boolean>;
@@ -93,7 +96,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   return {
     db,
     dialect: 'postgres',
-    schema: schema ?? 'public',
+    schema,
     ping: () => pingWith(db),
     close: () => db.destroy(),
   };

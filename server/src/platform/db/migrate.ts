@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Migration, type MigrationResultSet } from 'kysely';
 import type { DatabaseHandle } from './database.ts';
 import * as m0001 from './migrations/0001-foundation.ts';
 import * as m0002 from './migrations/0002-conversations.ts';
@@ -15,12 +15,18 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-one-ringing-offer': m0005,
 };
 
-function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Migrator {
+async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {
+  // Named explicitly so tables of the same name in other schemas are never mistaken for ours. On
+  // PostgreSQL without a named schema, that is the connection's current one (its search path).
+  const tableSchema =
+    schema ??
+    (db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]?.name
+      : undefined);
   return new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
-    // Named explicitly so tables of the same name in other schemas are never mistaken for ours.
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+    ...(tableSchema === undefined ? {} : { migrationTableSchema: tableSchema }),
   });
 }
 
@@ -30,11 +36,11 @@ export class MigrationError extends Error {
 
 /** Brings the schema to the newest version; throws with the failing migration's name. */
 export async function migrateToLatest(database: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
-  return unwrap(await migratorFor(database).migrateToLatest());
+  return unwrap(await (await migratorFor(database)).migrateToLatest());
 }
 
 export async function migrateDown(database: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<string[]> {
-  return unwrap(await migratorFor(database).migrateDown());
+  return unwrap(await (await migratorFor(database)).migrateDown());
 }
 
 function unwrap({ error, results }: MigrationResultSet): string[] {
