@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { connectBranchline } from './support/branchline-target.ts';
 import { findFreePort, REPO_ROOT, startChild, type Child } from './support/child.ts';
 import { Ledger } from './support/ledger.ts';
@@ -149,19 +150,51 @@ interface Diagnostics {
   delivered: number;
 }
 
+/** A fresh schema on the given PostgreSQL database, and the server's DATABASE_URL for it. */
+async function postgresSchema(url: string): Promise<{ url: string; where: string; drop: () => Promise<void> }> {
+  const schema = `bench_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const withPath = new URL(url);
+  withPath.searchParams.set('options', `-c search_path=${schema}`);
+  const safe = new URL(url);
+  safe.password = '';
+  return {
+    url: withPath.toString(),
+    where: `PostgreSQL at ${safe.host}${safe.pathname}, schema ${schema}`,
+    async drop() {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`drop schema ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRun; diagnostics?: Diagnostics }> {
   return withDataDir(async (dir) => {
     const port = await findFreePort();
     const password = `bench-${crypto.randomBytes(12).toString('base64url')}`;
     const staff = Math.ceil(options.pairs / options.chatsPerStaff);
-    log(`Branchline: starting the server (SQLite at ${dir}/bench.db, ${staff} bench staff)`);
-    const child: Child<ServerReady> = await startChild('bench/support/server-entry.ts', {
+    const database = options.postgres
+      ? await postgresSchema(options.postgres)
+      : { url: `sqlite:${path.join(dir, 'bench.db')}`, where: `SQLite at ${dir}/bench.db`, drop: async () => {} };
+    log(`Branchline: starting the server (${database.where}, ${staff} bench staff)`);
+    const child: Child<ServerReady> = await startChild<ServerReady>('bench/support/server-entry.ts', {
       ...childEnv({
         PORT: String(port),
         HOST: '127.0.0.1',
         PUBLIC_URL: `http://127.0.0.1:${port}`,
         DATA_DIR: dir,
-        DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
+        DATABASE_URL: database.url,
         SESSION_SECRET: crypto.randomBytes(32).toString('base64url'),
         LOG_LEVEL: 'silent',
         TRUST_PROXY: '1',
@@ -172,6 +205,9 @@ async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRu
         BENCH_CHATS_PER_STAFF: String(options.chatsPerStaff),
         BENCH_COUNT_STATEMENTS: options.profile ? '1' : '0',
       }),
+    }).catch(async (error: unknown) => {
+      await database.drop();
+      throw error;
     });
     const profileFile = path.join(os.tmpdir(), `branchline-bench-${Date.now()}.cpuprofile`);
     try {
@@ -215,6 +251,7 @@ async function measureBranchline(options: BenchOptions): Promise<{ run: TargetRu
       return { run, ...(options.profile ? { diagnostics: { profileFile, statements, delivered } } : {}) };
     } finally {
       await child.stop();
+      await database.drop();
     }
   });
 }
@@ -284,13 +321,14 @@ async function main(): Promise<void> {
   const { run: ours, diagnostics } = await measureBranchline(options);
   const profileText = diagnostics ? await describeDiagnostics(diagnostics) : undefined;
   const baseline = options.skipBaseline ? undefined : await measureRelay(options, false);
-  const persisting = options.skipBaseline ? undefined : await measureRelay(options, true);
+  const persisting = options.skipBaseline || options.postgres ? undefined : await measureRelay(options, true);
   const report: RunReport = {
     date: new Date().toISOString().slice(0, 10),
     mode:
       (options.pairs === 1000 && options.rate === 1000 && options.seconds === 20
         ? 'default'
         : `${mode}, ${options.pairs} chats, ${options.rate} msg/s, ${options.seconds} s`) +
+      (options.postgres ? ', PostgreSQL' : '') +
       (options.profile ? ', server profiled' : '') +
       (options.skipBaseline ? ', no baseline' : ''),
     pairs: options.pairs,

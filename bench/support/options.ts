@@ -23,6 +23,8 @@ export interface BenchOptions {
   /** Write the run into bench/RESULTS.md (default: yes, except with --quick). */
   record: boolean;
   skipBaseline: boolean;
+  /** Run the server on this PostgreSQL database (in a schema made for the run) instead of SQLite. */
+  postgres: string | undefined;
 }
 
 const HELP = `npm run bench:chat -- [options]
@@ -35,6 +37,8 @@ const HELP = `npm run bench:chat -- [options]
   --profile         CPU-profile the server during the measured phases and summarise it
   --record / --no-record   write bench/RESULTS.md
   --skip-baseline   measure only Branchline
+  --postgres URL    run the server on PostgreSQL (env BENCH_POSTGRES_URL), in a schema made for the
+                    run and dropped after it; the relay + SQLite baseline is then left out
 
   BENCH_PAIRING_GROUP=N   staff made available together while chats are paired (default 2)
 `;
@@ -60,6 +64,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
       record: { type: 'boolean' },
       'no-record': { type: 'boolean' },
       'skip-baseline': { type: 'boolean', default: false },
+      postgres: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -84,5 +89,6 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOption
     profile: values.profile ?? false,
     record: values['no-record'] ? false : (values.record ?? !quick),
     skipBaseline: values['skip-baseline'] ?? false,
+    postgres: values.postgres ?? (env.BENCH_POSTGRES_URL || undefined),
   };
 }
