@@ -278,9 +278,9 @@ describe.each(dialectsUnderTest())('group commit on %s', (dialect) => {
     expect(await shortcutsOf(outside.db, library.id)).toEqual(expected);
   });
 
-  it('runs keyed pieces of a group in key order, and keeps arrival order among equal keys', async () => {
+  it('with groups side by side, runs keyed pieces of a group in key order, arrival order among equal keys', async () => {
     const library = await buildLibrary(database.db);
-    const groupCommit = new GroupCommit(database.db);
+    const groupCommit = new GroupCommit(database.db, { concurrency: 2 });
     const order: string[] = [];
     const piece = (name: string, key?: string) =>
       groupCommit.run(async (trx) => {

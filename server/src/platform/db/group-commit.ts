@@ -36,6 +36,13 @@ export interface GroupCommitOptions {
  * failure is reported to its own caller alone. Give pieces that lock rows the key of what they
  * lock: groups committing at once then take their locks in the same order and cannot deadlock.
  */
+/** Stable order by key (code units, not locale: it only has to be the same everywhere). */
+function byKey(a: Item, b: Item): number {
+  const x = a.key ?? '';
+  const y = b.key ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export class GroupCommit {
   #queue: Item[] = [];
   #scheduled = false;
@@ -79,7 +86,8 @@ export class GroupCommit {
     if (this.#running.size >= this.#concurrency) return;
     const batch = this.#queue.splice(0, this.#maxGroup);
     if (batch.length === 0) return;
-    if (batch.some((item) => item.key !== undefined)) batch.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
+    // Lock order only matters when groups commit side by side.
+    if (this.#concurrency > 1) batch.sort(byKey);
     const running: Promise<void> = this.#commit(batch).finally(() => {
       this.#running.delete(running);
       this.#schedule();
