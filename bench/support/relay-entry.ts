@@ -15,6 +15,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { openDatabase, SQLITE_PRAGMAS } from '../../server/src/platform/db/database.ts';
 import { migrateToLatest } from '../../server/src/platform/db/migrate.ts';
+import { startCheckpointer } from '../../server/src/platform/db/sqlite-checkpointer.ts';
 import { answerCommands } from './child-commands.ts';
 
 export interface RelayReady {
@@ -34,6 +35,8 @@ async function openStore(file: string): Promise<Store> {
   await handle.close();
   const db = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
+  // Checkpointed from a worker thread, as the server's database is.
+  startCheckpointer(file);
   // The relay keeps no library, desk or patron rows for its conversations to point at.
   db.pragma('foreign_keys = OFF');
   const insertConversation = db.prepare(

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { CachingSqliteDialect } from './sqlite-dialect.ts';
 import { ValuesPlugin } from './values-plugin.ts';
 
@@ -40,10 +41,11 @@ export const SQLITE_PRAGMAS = [
   'foreign_keys = ON',
   'busy_timeout = 5000',
   'synchronous = NORMAL',
-  // A 64 MiB page cache keeps the busy indexes in memory; a larger WAL between checkpoints
-  // writes a page changed by many small commits back to the database file once, not each time.
+  // A 64 MiB page cache keeps the busy indexes in memory.
   'cache_size = -65536',
-  'wal_autocheckpoint = 10000',
+  // Checkpoints run in a worker (sqlite-checkpointer.ts); the connection's own automatic ones
+  // are a backstop for a log the worker could not keep small.
+  'wal_autocheckpoint = 20000',
   'journal_size_limit = 67108864',
 ];
 
@@ -55,12 +57,16 @@ function openSqlite(file: string): DatabaseHandle {
     dialect: new CachingSqliteDialect(database),
     plugins: [new ValuesPlugin(true)],
   });
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file);
   return {
     db,
     dialect: 'sqlite',
     schema: undefined,
     ping: () => pingWith(db),
-    close: () => db.destroy(),
+    async close() {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
   };
 }
 
