@@ -180,11 +180,7 @@ function queuedChats(db: Db, libraryId: string): Promise<ConversationRow[]> {
     .execute();
 }
 
-/**
- * Makes the offers match the queue: oldest chat first, only to people who are available,
- * serving that desk and under their limit. Claim desks ring everyone eligible; assign desks
- * ring one person at a time (least busy, then longest free). Safe to call at any time.
- */
+/** A routing pass under way for one library, and the one promised after it. */
 interface Pass {
   running: Promise<void>;
   /** The pass promised to callers who came while `running` was under way. */
@@ -193,10 +189,14 @@ interface Pass {
 const passes = new WeakMap<Deps, Map<string, Pass>>();
 
 /**
- * Brings a library's offers in line with its queue. Passes for one library run one at a time:
- * a call during a pass is answered by the next pass, which starts when the current one ends
- * and so sees everything committed before the call. Any number of calls meanwhile share that
- * next pass, so a burst of chats costs two passes, not one each.
+ * Makes the offers match the queue: oldest chat first, only to people who are available,
+ * serving that desk and under their limit. Claim desks ring everyone eligible; assign desks
+ * ring one person at a time (least busy, then longest free). Safe to call at any time.
+ *
+ * Passes for one library run one at a time: a call during a pass is answered by the next pass,
+ * which starts when the current one ends and so sees everything committed before the call. Any
+ * number of calls meanwhile share that next pass, so a burst of chats costs two passes, not one
+ * each.
  */
 export function rebalance(deps: Deps, libraryId: string): Promise<void> {
   let ofLibrary = passes.get(deps);
