@@ -6,6 +6,7 @@ import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
+import { eventsSince } from '../conversations/conversations.service.ts';
 import { conversationForToken, patronConnected, patronDisconnected } from './chat.service.ts';
 import { handlePatronFrame } from './patron-frames.ts';
 import type { FloodGuard } from './flood-guard.ts';
@@ -33,12 +34,7 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     const deliver = (carried?: ConversationEventRow[]) =>
       serial.push(async () => {
         if (!conversationId) return;
-        // The bus's copy of the new events serves when it starts right after what was sent.
-        const first = carried?.[0];
-        const rows =
-          carried && first && first.seq <= cursor + 1
-            ? carried
-            : await conversations.listEventsAfter(deps.db, conversationId, cursor, { includeNotes: false });
+        const rows = await eventsSince(deps.db, conversationId, cursor, { includeNotes: false, carried });
         let changedState = false;
         for (const row of rows) {
           if (row.seq <= cursor) continue;

@@ -9,7 +9,7 @@ import { isAppError } from '../../platform/errors.ts';
 import { canOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
-import { presentRow } from '../conversations/conversations.service.ts';
+import { eventsSince, presentRow } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
 import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import * as staffChat from './staff-chat.service.ts';
@@ -58,12 +58,7 @@ export function staffSocket(deps: Deps) {
       serial.push(async () => {
         const after = cursors.get(conversationId);
         if (after === undefined) return;
-        // The bus's copy of the new events serves when it starts right after what was sent.
-        const first = carried?.[0];
-        const rows =
-          carried && first && first.seq <= after + 1
-            ? carried
-            : await conversations.listEventsAfter(deps.db, conversationId, after, { includeNotes: true });
+        const rows = await eventsSince(deps.db, conversationId, after, { includeNotes: true, carried });
         for (const row of rows) {
           if (row.seq <= (cursors.get(conversationId) ?? 0)) continue;
           send({ type: 'event', conversationId, event: presentEvent(row) });

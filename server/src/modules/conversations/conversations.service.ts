@@ -110,6 +110,21 @@ function eventsMessage(rows: ConversationEventRow[]): BusMessage {
     : { kind: 'events', lastSeq };
 }
 
+/**
+ * The events after `after`: the bus's copy (`carried`) when it starts right after them, so no
+ * read is needed, otherwise the log. Events already sent may be among them; callers skip those.
+ */
+export function eventsSince(
+  db: Db,
+  conversationId: string,
+  after: number,
+  options: { includeNotes: boolean; carried?: ConversationEventRow[] | undefined },
+): Promise<ConversationEventRow[]> {
+  const first = options.carried?.[0];
+  if (options.carried && first && first.seq <= after + 1) return Promise.resolve(options.carried);
+  return repo.listEventsAfter(db, conversationId, after, { includeNotes: options.includeNotes });
+}
+
 export type AppendOutcome = { event: ConversationEventRow; isDuplicate: boolean } | { refused: 'not_found' | 'closed' };
 
 /**
