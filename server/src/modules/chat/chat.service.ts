@@ -6,7 +6,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { hashToken, hmac, newId, newToken } from '../../platform/tokens.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, commit, type Touched } from '../conversations/conversations.service.ts';
+import { appendEvent, commit, type Touched, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
@@ -216,13 +216,7 @@ async function openConversation(
     { type: 'message', author: patronAuthor, body: c.message, clientId: c.clientId },
     touched,
   );
-  await appendEvent(
-    trx,
-    c.now,
-    conversation.id,
-    { type: 'system', author: { kind: 'system' }, body: c.system.body, systemKind: c.system.kind },
-    touched,
-  );
+  await appendSystemEvent(trx, c.now, conversation.id, { kind: c.system.kind, body: c.system.body }, touched);
   touched.queue(c.libraryId);
   return conversations.findConversationById(trx, conversation.id);
 }
@@ -282,15 +276,13 @@ export async function endConversation(
       updated_at: now,
     });
     if (!ended) return [];
-    await appendEvent(
+    await appendSystemEvent(
       trx,
       now,
       row.id,
       {
-        type: 'system',
-        author: { kind: 'system' },
+        kind: status === 'abandoned' ? 'abandoned' : 'ended',
         body: by === 'patron' ? 'The patron ended the chat' : `${by.staffName} ended the chat`,
-        systemKind: status === 'abandoned' ? 'abandoned' : 'ended',
         data: { by: by === 'patron' ? 'patron' : 'staff' },
       },
       touched,

@@ -1,9 +1,10 @@
 import type { PatronClientFrame, PatronServerFrame } from '@branchline/protocol';
 import { topics } from '../../platform/bus.ts';
+import type { ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type AppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, appendToOpenConversation, commit } from '../conversations/conversations.service.ts';
+import { appendToOpenConversation, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { ENDED, endConversation } from './chat.service.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import { presentPatronConversation } from './patron-view.ts';
@@ -52,16 +53,11 @@ export async function handlePatronFrame(
           ...(frame.email === undefined ? {} : { email: frame.email }),
           updated_at: now,
         });
-        await appendEvent(
+        await appendSystemEvent(
           trx,
           now,
           conversationId,
-          {
-            type: 'system',
-            author: { kind: 'system' },
-            body: 'The patron added contact details',
-            systemKind: 'identified',
-          },
+          { kind: 'identified', body: 'The patron added contact details' },
           touched,
         );
       });
@@ -77,15 +73,7 @@ export async function handlePatronFrame(
         });
         touched.state(conversationId);
       });
-      return [
-        {
-          type: 'state',
-          conversation: await presentPatronConversation(
-            deps,
-            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
-          ),
-        },
-      ];
+      return [await stateFrame(deps, row)];
     }
     case 'rating.submit': {
       if (!ended) return [errorFrame('conflict', 'You can rate the chat once it has ended.')];
@@ -95,29 +83,15 @@ export async function handlePatronFrame(
           rating_comment: frame.comment,
           updated_at: now,
         });
-        await appendEvent(
+        await appendSystemEvent(
           trx,
           now,
           conversationId,
-          {
-            type: 'system',
-            author: { kind: 'system' },
-            body: `Rated ${frame.score} of 5`,
-            systemKind: 'rated',
-            data: { score: frame.score },
-          },
+          { kind: 'rated', body: `Rated ${frame.score} of 5`, data: { score: frame.score } },
           touched,
         );
       });
-      return [
-        {
-          type: 'state',
-          conversation: await presentPatronConversation(
-            deps,
-            (await conversations.findConversationById(deps.db, conversationId)) ?? row,
-          ),
-        },
-      ];
+      return [await stateFrame(deps, row)];
     }
     case 'end': {
       if (ended) return [];
@@ -149,6 +123,12 @@ async function sendMessage(
     return [errorFrame('conflict', 'This chat has ended. Start a new chat to ask something else.', frame.clientId)];
   }
   return [{ type: 'ack', clientId: frame.clientId, seq: outcome.event.seq }];
+}
+
+/** The conversation as the patron sees it now, read again after a change (or as it was, if gone). */
+async function stateFrame(deps: Deps, before: ConversationRow): Promise<PatronServerFrame> {
+  const row = (await conversations.findConversationById(deps.db, before.id)) ?? before;
+  return { type: 'state', conversation: await presentPatronConversation(deps, row) };
 }
 
 export function errorFrame(code: AppError['code'], message: string, clientId?: string): PatronServerFrame {

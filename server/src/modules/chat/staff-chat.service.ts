@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { findStaffMember } from '../accounts/staff.service.ts';
 import { authorizeOnConversation, canOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { appendEvent, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { announceWorkload, presenceOf, rebalance, withdrawOffers } from '../routing/routing.service.ts';
 import { endConversation } from './chat.service.ts';
@@ -144,15 +144,13 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
       });
       if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');
       if (input.note) await appendEvent(trx, now, row.id, { type: 'note', author, body: input.note }, touched);
-      await appendEvent(
+      await appendSystemEvent(
         trx,
         now,
         row.id,
         {
-          type: 'system',
-          author: { kind: 'system' },
+          kind: 'transferred',
           body: `${displayName} transferred the chat to ${target.displayName}`,
-          systemKind: 'transferred',
           data: { fromName: displayName, toName: target.displayName, toStaffId: target.id },
         },
         touched,
@@ -178,15 +176,13 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
     if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');
     await withdrawOffers(trx, row.id);
     if (input.note) await appendEvent(trx, now, row.id, { type: 'note', author, body: input.note }, touched);
-    await appendEvent(
+    await appendSystemEvent(
       trx,
       now,
       row.id,
       {
-        type: 'system',
-        author: { kind: 'system' },
+        kind: 'transferred',
         body: `${displayName} transferred the chat to ${desk.name}`,
-        systemKind: 'transferred',
         data: { fromName: displayName, toDesk: desk.name, toDeskId: desk.id },
       },
       touched,
@@ -241,17 +237,11 @@ export async function blockPatron(
         until,
       })
       .execute();
-    await appendEvent(
+    await appendSystemEvent(
       trx,
       now.toISOString(),
       row.id,
-      {
-        type: 'system',
-        author: { kind: 'system' },
-        body: `${displayName} blocked this patron for ${minutes} minutes`,
-        systemKind: 'blocked',
-        data: { until },
-      },
+      { kind: 'blocked', body: `${displayName} blocked this patron for ${minutes} minutes`, data: { until } },
       touched,
     );
     await recordAudit(trx, actor, now.toISOString(), {

@@ -66,6 +66,29 @@ export async function announce(deps: Deps, touched: Touched): Promise<void> {
   await Promise.all(rings.map((r) => r.catch((error: unknown) => deps.log.warn({ err: error }, 'bus publish failed'))));
 }
 
+/** Appends a system event (queued, accepted, transferred, ended…), worded neutrally for staff. */
+export function appendSystemEvent(
+  trx: Db,
+  now: string,
+  conversationId: string,
+  event: { kind: SystemEventKind; body: string; data?: AppendInput['data'] },
+  touched: Touched,
+): Promise<{ event: ConversationEventRow; isDuplicate: boolean }> {
+  return appendEvent(
+    trx,
+    now,
+    conversationId,
+    {
+      type: 'system',
+      author: { kind: 'system' },
+      body: event.body,
+      systemKind: event.kind,
+      ...(event.data ? { data: event.data } : {}),
+    },
+    touched,
+  );
+}
+
 /** Appends an event; with a clientId it is idempotent (the first event with that id is answered). */
 export async function appendEvent(
   trx: Db,

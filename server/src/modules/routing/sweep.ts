@@ -1,7 +1,7 @@
 import { topics } from '../../platform/bus.ts';
 import type { Deps } from '../../platform/deps.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
 import { updatePresence } from './presence.repo.ts';
@@ -82,15 +82,13 @@ async function markLeft(deps: Deps, conversationId: string, now: string): Promis
       updated_at: now,
     });
     if (!left) return [];
-    await appendEvent(
+    await appendSystemEvent(
       trx,
       now,
       conversationId,
       {
-        type: 'system',
-        author: { kind: 'system' },
+        kind: rang ? 'missed' : 'abandoned',
         body: rang ? 'The patron left before anyone answered' : 'The patron left the queue',
-        systemKind: rang ? 'missed' : 'abandoned',
       },
       touched,
     );
