@@ -1,9 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectsUnderTest, openTestDatabase, type TestDatabase } from '../../test/databases.ts';
-import { buildDesk, buildLibrary, buildStaff, sessionFor } from '../../test/factories.ts';
+import { newId } from '../../platform/tokens.ts';
+import {
+  buildConversation,
+  buildDesk,
+  buildLibrary,
+  buildPresence,
+  buildStaff,
+  sessionFor,
+} from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 import { TestSocket } from '../../test/ws-client.ts';
+import { rebalance } from './routing.service.ts';
 
 const CHATS = 20;
 
@@ -98,16 +107,53 @@ describe.each(dialectsUnderTest())('routing under a burst of chats on %s', (dial
     expect(taken.sort()).toEqual([...started].sort());
     const rows = await db.selectFrom('conversations').select(['id', 'status']).where('id', 'in', started).execute();
     expect(rows.every((r) => r.status === 'active')).toBe(true);
-    // Nobody was rung twice for the same chat, and each chat has exactly one accepted offer.
+    // Each person was asked at most once per chat (an offer made as a chat was being taken is
+    // withdrawn, not answered), no storm of offers, and each chat has exactly one accepted offer.
     const offers = await db
       .selectFrom('conversation_offers')
       .select(['conversation_id', 'staff_id', 'state'])
       .where('conversation_id', 'in', started)
       .execute();
-    const pairs = offers.map((o) => `${o.conversation_id}/${o.staff_id}`);
-    expect(new Set(pairs).size).toBe(pairs.length);
+    const answered = offers.filter((o) => o.state !== 'withdrawn').map((o) => `${o.conversation_id}/${o.staff_id}`);
+    expect(new Set(answered).size).toBe(answered.length);
+    expect(offers.length).toBeLessThanOrEqual(CHATS * 2 * 2);
     for (const id of started)
       expect(offers.filter((o) => o.conversation_id === id && o.state === 'accepted')).toHaveLength(1);
     expect(offers.filter((o) => o.state === 'ringing')).toEqual([]);
+  });
+
+  it('withdraws an offer still ringing for a chat someone has already taken', async () => {
+    const { db } = t.app.deps;
+    const library = await buildLibrary(db);
+    const desk = await buildDesk(db, library.id, { mode: 'claim' });
+    const person = await buildStaff(db, { library_id: library.id, role: 'librarian' });
+    await buildPresence(db, person.id, [desk.id]);
+    const taken = await buildConversation(db, { library_id: library.id, desk_id: desk.id, status: 'active' });
+    const waiting = await buildConversation(db, { library_id: library.id, desk_id: desk.id, status: 'queued' });
+    const now = new Date().toISOString();
+    for (const chat of [taken, waiting])
+      await db
+        .insertInto('conversation_offers')
+        .values({
+          id: newId(),
+          conversation_id: chat.id,
+          staff_id: person.id,
+          state: 'ringing',
+          offered_at: now,
+          ring_until: null,
+        })
+        .execute();
+
+    await rebalance(t.app.deps, library.id);
+
+    const states = await db
+      .selectFrom('conversation_offers')
+      .select(['conversation_id', 'state'])
+      .where('staff_id', '=', person.id)
+      .execute();
+    expect(Object.fromEntries(states.map((o) => [o.conversation_id, o.state]))).toEqual({
+      [taken.id]: 'withdrawn',
+      [waiting.id]: 'ringing',
+    });
   });
 });

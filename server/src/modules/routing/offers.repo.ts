@@ -39,6 +39,27 @@ export function expiredOffers(db: Db, now: string): Promise<OfferRow[]> {
     .execute();
 }
 
+/**
+ * Withdraws offers still ringing for a library's chats that are no longer queued. A pass that
+ * read the queue just before a chat was taken may ring for it once more; the next pass (one
+ * always follows an accept) puts that right.
+ */
+export function withdrawStaleOffers(db: Db, libraryId: string): Promise<OfferRow[]> {
+  return db
+    .updateTable('conversation_offers')
+    .set({ state: 'withdrawn' })
+    .where('state', '=', 'ringing')
+    .where((eb) =>
+      eb(
+        'conversation_id',
+        'in',
+        eb.selectFrom('conversations').select('id').where('library_id', '=', libraryId).where('status', '!=', 'queued'),
+      ),
+    )
+    .returningAll()
+    .execute();
+}
+
 /** Moves ringing offers to `state`; answers the ones that moved (so each is announced once). */
 export function closeOffers(
   db: Db,

@@ -8,9 +8,9 @@ import { AppError, errors } from '../../platform/errors.ts';
 import { findStaffMember, listStaffMembers } from '../accounts/staff.service.ts';
 import { authorizeOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
-import { appendEvent, commit } from '../conversations/conversations.service.ts';
+import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
-import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff } from './offers.repo.ts';
+import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff, withdrawStaleOffers } from './offers.repo.ts';
 import {
   activeChatCounts,
   adjustConnections,
@@ -229,6 +229,13 @@ export function rebalance(deps: Deps, libraryId: string): Promise<void> {
 
 async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
   const now = deps.clock.now();
+  for (const stale of await withdrawStaleOffers(deps.db, libraryId))
+    await publish(deps, topics.staff(stale.staff_id), {
+      kind: 'offer.withdrawn',
+      conversationId: stale.conversation_id,
+      reason: 'taken',
+      takenBy: null,
+    });
   const queued = await queuedChats(deps.db, libraryId);
   const people = await candidates(deps, libraryId);
   const eligible = new Map(people.filter((p) => p.active < p.max).map((p) => [p.staffId, p]));
@@ -350,15 +357,13 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
     }
     await closeOffers(trx, { conversationId, staffId: actor.staffId }, 'accepted');
     const withdrawn = await closeOffers(trx, { conversationId }, 'withdrawn');
-    await appendEvent(
+    await appendSystemEvent(
       trx,
       now,
       conversationId,
       {
-        type: 'system',
-        author: { kind: 'system' },
+        kind: 'accepted',
         body: `${me.displayName} joined the chat`,
-        systemKind: 'accepted',
         data: { staffId: actor.staffId, staffName: me.displayName },
       },
       touched,
