@@ -41,8 +41,8 @@ async function openStore(file: string): Promise<Store> {
   db.pragma('foreign_keys = OFF');
   const insertConversation = db.prepare(
     `insert into conversations (id, library_id, desk_id, channel, status, patron_id, patron_ip_hash, language,
-       tags_json, last_seq, patron_seen_seq, staff_seen_seq, patron_connections, is_over_threshold, created_at, updated_at)
-     values (?, 'relay', 'relay', 'chat', 'active', 'relay', '', 'en', '[]', 0, 0, 0, 1, 0, ?, ?)`,
+       tags_json, last_seq, patron_seen_seq, staff_seen_seq, is_over_threshold, created_at, updated_at)
+     values (?, 'relay', 'relay', 'chat', 'active', 'relay', '', 'en', '[]', 0, 0, 0, 0, ?, ?)`,
   );
   const findDuplicate = db.prepare('select * from conversation_events where conversation_id = ? and client_id = ?');
   const takeSeq = db.prepare(

@@ -32,7 +32,8 @@ import { publicSiteRoutes } from './modules/public-site/public-site.routes.ts';
 import { chatRoutes } from './modules/chat/chat.routes.ts';
 import { createOriginCheck } from './modules/chat/origins.ts';
 import { staffChatRoutes } from './modules/chat/staff-chat.routes.ts';
-import { resetConnectionCounts, sweep } from './modules/routing/routing.service.ts';
+import { HEARTBEAT_MS, LiveConnections } from './modules/routing/live-connections.ts';
+import { instanceTick, startInstance, sweep } from './modules/routing/routing.service.ts';
 
 export interface BuildOptions {
   clock?: Clock;
@@ -43,7 +44,7 @@ export interface BuildOptions {
   migrate?: boolean;
   /** The event bus; by default Redis when REDIS_URL is set, else in-process. */
   bus?: Bus;
-  /** How often routing's clockwork runs (ring timeouts, abandonment); 0 turns it off (tests sweep by hand). */
+  /** How often routing's clockwork runs (ring timeouts, abandonment); 0 turns it and the instance heartbeat off (tests sweep by hand). */
   sweepIntervalMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
@@ -91,19 +92,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             app.log.info({ file }, 'mail written to the outbox folder (no SMTP_URL set)'),
           ));
     const bus = options.bus ?? (config.redisUrl ? createRedisBus(config.redisUrl) : createLocalBus());
+    const clock = options.clock ?? systemClock;
     const deps: Deps = {
       db: database.db,
       dialect: database.dialect,
       config,
-      clock: options.clock ?? systemClock,
+      clock,
       mailer,
       bus,
       groupCommit: new GroupCommit(database.db, { concurrency: database.dialect === 'postgres' ? 4 : 1 }),
+      connections: new LiveConnections(database.db, clock),
       log: app.log,
       secret,
     };
     app.decorate('deps', deps);
-    if (!config.redisUrl) await resetConnectionCounts(deps);
+    // Other instances share the database only through a shared bus: Redis, or one handed in
+    // (several instances in one process, as tests run them).
+    await startInstance(deps, { alone: !config.redisUrl && !options.bus });
     app.decorate('registeredRoutes', [] as RegisteredRoute[]);
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -129,9 +134,25 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           }, sweepEvery)
         : undefined;
     ticker?.unref();
+    let beating = false;
+    const heartbeat =
+      sweepEvery > 0
+        ? setInterval(() => {
+            if (beating) return;
+            beating = true;
+            instanceTick(deps)
+              .catch((error: unknown) => app.log.error({ err: error }, 'instance heartbeat failed'))
+              .finally(() => (beating = false));
+          }, HEARTBEAT_MS)
+        : undefined;
+    heartbeat?.unref();
     app.addHook('onClose', async () => {
       if (ticker) clearInterval(ticker);
+      if (heartbeat) clearInterval(heartbeat);
       await deps.groupCommit.drain();
+      await deps.connections
+        .stop()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'could not remove this instance’s connections'));
       if (!options.bus) await bus.close();
       await mailer.close();
       if (!options.database) await database.close();

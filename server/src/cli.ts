@@ -5,6 +5,7 @@ import { CreateStaffBody, Password, STAFF_ROLES } from '@branchline/protocol';
 import { pino } from 'pino';
 import { system } from './platform/actor.ts';
 import { GroupCommit } from './platform/db/group-commit.ts';
+import { LiveConnections } from './modules/routing/live-connections.ts';
 import { createLocalBus } from './platform/bus.ts';
 import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
@@ -66,6 +67,8 @@ export async function runCli(
       mailer,
       bus: createLocalBus(),
       groupCommit: new GroupCommit(database.db),
+      // Never started: the command line holds no connections.
+      connections: new LiveConnections(database.db, systemClock),
       log,
       secret: config.sessionSecret ?? (await loadOrCreateSecret(database.db)),
     };

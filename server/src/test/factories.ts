@@ -150,7 +150,15 @@ export async function sessionFor(app: FastifyInstance, staff: StaffRow): Promise
 /** A conversation with a patron, a desk and its first patron message (seq 1). */
 export async function buildConversation(
   db: Db,
-  overrides: { library_id: string; desk_id: string; status?: string; assignee_id?: string | null; channel?: string },
+  overrides: {
+    library_id: string;
+    desk_id: string;
+    status?: string;
+    assignee_id?: string | null;
+    channel?: string;
+    /** Whether the patron has the chat open (default yes). */
+    connected?: boolean;
+  },
 ): Promise<ConversationRow> {
   const now = stamp();
   const patron = await db
@@ -178,8 +186,9 @@ export async function buildConversation(
   });
   await db
     .insertInto('conversations')
-    .values({ ...row, assignee_id: overrides.assignee_id ?? null, last_seq: 1, patron_connections: 1 })
+    .values({ ...row, assignee_id: overrides.assignee_id ?? null, last_seq: 1 })
     .execute();
+  if (overrides.connected ?? true) await holdConnection(db, 'patron', row.id as string);
   await db
     .insertInto('conversation_events')
     .values({
@@ -208,7 +217,36 @@ export async function buildPresence(db: Db, staffId: string, deskIds: string[], 
   const now = stamp();
   await db
     .insertInto('staff_presence')
-    .values({ staff_id: staffId, status, desk_ids_json: deskIds, connections: 1, free_since: now, updated_at: now })
-    .onConflict((oc) => oc.column('staff_id').doUpdateSet({ status, desk_ids_json: deskIds, connections: 1 }))
+    .values({ staff_id: staffId, status, desk_ids_json: deskIds, free_since: now, updated_at: now })
+    .onConflict((oc) => oc.column('staff_id').doUpdateSet({ status, desk_ids_json: deskIds }))
+    .execute();
+  await holdConnection(db, 'staff', staffId);
+}
+
+/** The instance that holds the connections factories make (tests never remove it). */
+export const FIXTURE_INSTANCE = 'test-fixtures';
+
+/** Records one open connection for a staff member or a patron's chat, held by the fixtures' instance. */
+export async function holdConnection(db: Db, kind: 'staff' | 'patron', subjectId: string): Promise<void> {
+  const now = stamp();
+  await db
+    .insertInto('server_instances')
+    .values({ id: FIXTURE_INSTANCE, started_at: now, heartbeat_at: now })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db
+    .insertInto('live_connections')
+    .values({ instance_id: FIXTURE_INSTANCE, kind, subject_id: subjectId, connections: 1 })
+    .onConflict((oc) => oc.columns(['instance_id', 'kind', 'subject_id']).doNothing())
+    .execute();
+}
+
+/** Closes the fixtures' connection for the subject. */
+export async function dropConnection(db: Db, kind: 'staff' | 'patron', subjectId: string): Promise<void> {
+  await db
+    .deleteFrom('live_connections')
+    .where('instance_id', '=', FIXTURE_INSTANCE)
+    .where('kind', '=', kind)
+    .where('subject_id', '=', subjectId)
     .execute();
 }

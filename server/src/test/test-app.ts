@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
 import { buildApp } from '../app.ts';
+import type { Bus } from '../platform/bus.ts';
 import type { Clock } from '../platform/clock.ts';
 import { loadConfig, type Config } from '../platform/config.ts';
 import type { Dialect } from '../platform/db/database.ts';
@@ -54,7 +55,14 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 /** The whole server on a fresh database of `dialect`, never listening (use app.inject). */
 export async function buildTestApp(
   dialect: Dialect,
-  options: { env?: Record<string, string>; clock?: TestClock; config?: Partial<Config>; database?: TestDatabase } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: TestClock;
+    config?: Partial<Config>;
+    database?: TestDatabase;
+    /** A bus shared with other instances built on the same database. */
+    bus?: Bus;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await openTestDatabase(dialect));
   const outboxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'branchline-outbox-'));
@@ -65,6 +73,7 @@ export async function buildTestApp(
     clock,
     logger: false,
     mailer: createOutboxMailer(outboxDir, config.mailFrom),
+    ...(options.bus ? { bus: options.bus } : {}),
     // Routing's clockwork runs only when a test calls sweep(), so time-based cases are exact.
     sweepIntervalMs: 0,
   });

@@ -414,9 +414,19 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await tabB.nextOfType('presence');
     const presence = () =>
       t.app.deps.db.selectFrom('staff_presence').selectAll().where('staff_id', '=', row.id).executeTakeFirstOrThrow();
-    expect(await presence()).toMatchObject({ connections: 2, status: 'available' });
+    const tabs = async () =>
+      (
+        await t.app.deps.db
+          .selectFrom('live_connections')
+          .select('connections')
+          .where('kind', '=', 'staff')
+          .where('subject_id', '=', row.id)
+          .execute()
+      ).reduce((n, r) => n + r.connections, 0);
+    expect(await presence()).toMatchObject({ status: 'available' });
+    expect(await tabs()).toBe(2);
     await tabA.close();
-    await expect.poll(async () => (await presence()).connections).toBe(1);
+    await expect.poll(tabs).toBe(1);
     expect((await presence()).status).toBe('available');
     await tabB.close();
     await expect.poll(async () => (await presence()).status).toBe('offline');

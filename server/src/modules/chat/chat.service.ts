@@ -10,6 +10,7 @@ import { appendEvent, commit, type Touched, appendSystemEvent } from '../convers
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk } from '../libraries/libraries.service.ts';
 import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { hasNoLiveConnection } from '../routing/live-connections.ts';
 import { staffedCount } from '../routing/staffing.ts';
 import { estimateWait, patronEventsAfter, presentPatronConversation } from './patron-view.ts';
 
@@ -232,20 +233,16 @@ export async function conversationForToken(deps: Deps, token: string | undefined
 }
 
 export async function patronConnected(deps: Deps, conversationId: string): Promise<void> {
-  await deps.db
-    .updateTable('conversations')
-    .set((eb) => ({ patron_connections: eb('patron_connections', '+', 1), patron_left_at: null }))
-    .where('id', '=', conversationId)
-    .execute();
+  await deps.connections.opened('patron', conversationId);
+  await deps.db.updateTable('conversations').set({ patron_left_at: null }).where('id', '=', conversationId).execute();
 }
 
+/** The patron's last connection closing starts the grace for reconnecting (see routing's sweep). */
 export async function patronDisconnected(deps: Deps, conversationId: string): Promise<void> {
+  if (await deps.connections.closed('patron', conversationId)) return;
   await deps.db
     .updateTable('conversations')
-    .set((eb) => ({
-      patron_connections: eb('patron_connections', '-', 1),
-      patron_left_at: deps.clock.now().toISOString(),
-    }))
+    .set({ patron_left_at: deps.clock.now().toISOString() })
     .where('id', '=', conversationId)
     .execute();
 }
@@ -257,7 +254,7 @@ export async function patronPolled(deps: Deps, conversationId: string, waitSecon
     .updateTable('conversations')
     .set({ patron_left_at: until })
     .where('id', '=', conversationId)
-    .where('patron_connections', '<=', 0)
+    .where(hasNoLiveConnection('patron', 'conversations.id'))
     .execute();
 }
 

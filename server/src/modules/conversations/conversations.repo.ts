@@ -226,7 +226,6 @@ export function newConversationRow(c: NewConversation): Insertable<Conversations
     last_seq: 0,
     patron_seen_seq: 0,
     staff_seen_seq: 0,
-    patron_connections: 0,
     patron_left_at: c.status === 'queued' ? c.now : null,
     transcript_email: null,
     transcript_requested_at: null,

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db/database.ts';
 import type { PresenceRow } from '../../platform/db/schema.ts';
+import { hasNoLiveConnection } from './live-connections.ts';
 
 export function findPresence(db: Db, staffId: string): Promise<PresenceRow | undefined> {
   return db.selectFrom('staff_presence').selectAll().where('staff_id', '=', staffId).executeTakeFirst();
@@ -12,7 +13,6 @@ async function ensurePresence(db: Db, staffId: string, now: string): Promise<voi
       staff_id: staffId,
       status: 'offline',
       desk_ids_json: [],
-      connections: 0,
       free_since: now,
       updated_at: now,
     })
@@ -21,8 +21,8 @@ async function ensurePresence(db: Db, staffId: string, now: string): Promise<voi
 }
 
 /**
- * Sets what the person chose (status, desks). Never writes the connection count, which other
- * tabs change concurrently; `onlyIf` makes it conditional (e.g. only while still available).
+ * Sets what the person chose (status, desks); `onlyIf` makes it conditional (e.g. only while
+ * still available, or only while no dashboard tab of theirs is connected anywhere).
  */
 export async function updatePresence(
   db: Db,
@@ -37,20 +37,9 @@ export async function updatePresence(
     .set({ ...changes, updated_at: now })
     .where('staff_id', '=', staffId);
   if (onlyIf?.status !== undefined) q = q.where('status', '=', onlyIf.status);
-  if (onlyIf?.noConnections) q = q.where('connections', '<=', 0);
+  if (onlyIf?.noConnections) q = q.where(hasNoLiveConnection('staff', 'staff_presence.staff_id'));
   const result = await q.executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
-}
-
-/** Adds `delta` to the open-connection count atomically and answers the new row. */
-export async function adjustConnections(db: Db, staffId: string, delta: number, now: string): Promise<PresenceRow> {
-  await ensurePresence(db, staffId, now);
-  return db
-    .updateTable('staff_presence')
-    .set((eb) => ({ connections: eb('connections', '+', delta), updated_at: now }))
-    .where('staff_id', '=', staffId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
 }
 
 export function listPresenceRows(db: Db, staffIds: string[]): Promise<PresenceRow[]> {

@@ -12,12 +12,14 @@ import { commit, appendSystemEvent } from '../conversations/conversations.servic
 import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
 import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff, withdrawStaleOffers } from './offers.repo.ts';
 import {
-  activeChatCounts,
-  adjustConnections,
-  findPresence,
-  listPresenceRows,
-  updatePresence,
-} from './presence.repo.ts';
+  connectedAmong,
+  departedInstances,
+  INSTANCE_STALE_MS,
+  isConnected,
+  removeInstance,
+  type RemovedInstance,
+} from './live-connections.ts';
+import { activeChatCounts, findPresence, listPresenceRows, updatePresence } from './presence.repo.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
@@ -41,7 +43,7 @@ export async function presenceOf(deps: Deps, staffId: string): Promise<Presence>
     deskIds: deskIdsOf(row),
     activeChats: active,
     maxChats: staff.maxConcurrentChats,
-    connected: (row?.connections ?? 0) > 0,
+    connected: await isConnected(deps.db, 'staff', staffId),
   };
 }
 
@@ -59,6 +61,11 @@ export async function listPresence(deps: Deps, actor: Actor): Promise<Presence[]
     ).map((r) => [r.staff_id, r]),
   );
   const active = await activeChatCounts(deps.db, actor.libraryId);
+  const connected = await connectedAmong(
+    deps.db,
+    'staff',
+    staff.map((s) => s.id),
+  );
   return staff.map((s) => {
     const row = rows.get(s.id);
     return {
@@ -68,7 +75,7 @@ export async function listPresence(deps: Deps, actor: Actor): Promise<Presence[]
       deskIds: deskIdsOf(row),
       activeChats: active.get(s.id) ?? 0,
       maxChats: s.maxConcurrentChats,
-      connected: (row?.connections ?? 0) > 0,
+      connected: connected.has(s.id),
     };
   });
 }
@@ -106,19 +113,18 @@ export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBod
 
 /** A dashboard tab connected. */
 export async function staffConnected(deps: Deps, actor: StaffActor): Promise<void> {
-  await adjustConnections(deps.db, actor.staffId, 1, deps.clock.now().toISOString());
+  await deps.connections.opened('staff', actor.staffId);
   await rebalance(deps, actor.libraryId);
 }
 
-/** A dashboard tab went away; with the last one gone the person is offline. */
 /**
  * A dashboard tab went away. With none left the person gets no new chats at once, and is set
  * offline after a short grace, so a reload or a network blip does not undo their status.
  */
 export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<void> {
-  const row = await adjustConnections(deps.db, actor.staffId, -1, deps.clock.now().toISOString());
+  const stillConnected = await deps.connections.closed('staff', actor.staffId);
   await rebalance(deps, actor.libraryId);
-  if (row.connections > 0) return;
+  if (stillConnected) return;
   const goOffline = async () => {
     // Conditional on the count still being zero: a tab that reconnected keeps the person online.
     const now = deps.clock.now().toISOString();
@@ -155,9 +161,14 @@ async function candidates(deps: Deps, libraryId: string): Promise<Candidate[]> {
     staff.map((s) => s.id),
   );
   const active = await activeChatCounts(deps.db, libraryId);
+  const connected = await connectedAmong(
+    deps.db,
+    'staff',
+    rows.filter((r) => r.status === 'available').map((r) => r.staff_id),
+  );
   const byId = new Map(staff.map((s) => [s.id, s]));
   return rows
-    .filter((r) => r.status === 'available' && r.connections > 0)
+    .filter((r) => r.status === 'available' && connected.has(r.staff_id))
     .map((r) => ({
       staffId: r.staff_id,
       displayName: byId.get(r.staff_id)?.displayName ?? '',
@@ -313,17 +324,69 @@ async function ring(
 }
 
 /**
- * One instance alone knows every connection: after a restart, counts left in the database by the
- * previous run are stale, so it starts from zero. (With several instances each keeps its own.)
+ * Starts this instance's record of connections, and removes what departed instances left. An
+ * instance running alone (no shared bus) knows every connection there is: whatever an earlier
+ * run recorded is gone, so nobody is connected yet and open chats count their patron as left
+ * from now. Instances sharing a bus remove only instances that stopped beating.
  */
-export async function resetConnectionCounts(deps: Deps): Promise<void> {
+export async function startInstance(deps: Deps, options: { alone: boolean }): Promise<void> {
+  await deps.connections.start();
+  if (!options.alone) return removeDepartedInstances(deps);
+  await removeDepartedInstances(deps, 'all');
   const now = deps.clock.now().toISOString();
-  await deps.db.updateTable('staff_presence').set({ connections: 0, status: 'offline', updated_at: now }).execute();
+  await deps.db
+    .updateTable('staff_presence')
+    .set({ status: 'offline', updated_at: now })
+    .where('status', '!=', 'offline')
+    .execute();
   await deps.db
     .updateTable('conversations')
-    .set({ patron_connections: 0, patron_left_at: now })
-    .where('patron_connections', '>', 0)
+    .set({ patron_left_at: now })
+    .where('patron_left_at', 'is', null)
+    .where('status', 'not in', conversations.CLOSED_STATUSES)
     .execute();
+}
+
+/** Every few seconds: this instance's heartbeat, and the removal of instances that stopped beating. */
+export async function instanceTick(deps: Deps): Promise<void> {
+  await deps.connections.heartbeat();
+  await removeDepartedInstances(deps);
+}
+
+async function removeDepartedInstances(deps: Deps, which?: 'all'): Promise<void> {
+  const staleBefore = new Date(deps.clock.now().getTime() - INSTANCE_STALE_MS).toISOString();
+  for (const id of await departedInstances(deps.db, deps.connections.instanceId, which ?? staleBefore)) {
+    const removed = await removeInstance(deps.db, id, which === 'all' ? undefined : staleBefore);
+    if (removed) await afterConnectionsLost(deps, removed);
+  }
+}
+
+/**
+ * The connections of a departed instance are closed as of its last heartbeat: people left with
+ * no dashboard tab go offline (their grace has long passed), and patrons left with no
+ * connection count as gone from then, so routing's sweep treats their chats as it would a
+ * closed page.
+ */
+async function afterConnectionsLost(deps: Deps, removed: RemovedInstance): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  const libraries = new Set<string>();
+  for (const { kind, subjectId } of removed.connections) {
+    if (kind === 'staff') {
+      const staff = await findStaffMember(deps.db, subjectId);
+      if (!staff) continue;
+      if (await updatePresence(deps.db, subjectId, { status: 'offline' }, now, { noConnections: true }))
+        await publish(deps, topics.staff(subjectId), { kind: 'presence' });
+      libraries.add(staff.libraryId);
+    } else if (!(await isConnected(deps.db, 'patron', subjectId))) {
+      await deps.db
+        .updateTable('conversations')
+        .set({ patron_left_at: removed.lastSeen })
+        .where('id', '=', subjectId)
+        .where('patron_left_at', 'is', null)
+        .execute();
+    }
+  }
+  for (const libraryId of libraries) await rebalance(deps, libraryId);
 }
 
 /** First to accept takes the chat; everyone else sees it taken at once. */

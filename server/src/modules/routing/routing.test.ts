@@ -4,7 +4,14 @@ import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { StaffRow } from '../../platform/db/schema.ts';
 import { dialectsUnderTest } from '../../test/databases.ts';
-import { buildDesk, buildLibrary, buildPresence, buildStaff } from '../../test/factories.ts';
+import {
+  buildDesk,
+  buildLibrary,
+  buildPresence,
+  buildStaff,
+  dropConnection,
+  holdConnection,
+} from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 import { endByStaff, transferConversation } from '../chat/staff-chat.service.ts';
 import { startChat } from '../chat/chat.service.ts';
@@ -107,12 +114,12 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
         staff_id: full.id,
         status: 'available',
         desk_ids_json: [claimDesk.id],
-        connections: 1,
         free_since: t.clock.now().toISOString(),
         updated_at: t.clock.now().toISOString(),
       })
       .onConflict((oc) => oc.column('staff_id').doNothing())
       .execute();
+    await holdConnection(app.deps.db, 'staff', full.id);
     const busy = await chat(assignDesk); // lands nowhere useful for `full`; give `full` an active chat directly:
     await app.deps.db
       .updateTable('conversations')
@@ -217,17 +224,27 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
         setPresence(app.deps, actor, { status: i % 2 ? 'available' : 'away', deskIds: [claimDesk.id] }),
       ),
     ]);
-    const row = await app.deps.db
-      .selectFrom('staff_presence')
-      .select('connections')
-      .where('staff_id', '=', staff.id)
-      .executeTakeFirstOrThrow();
-    expect(row.connections).toBe(11);
+    const rows = await app.deps.db
+      .selectFrom('live_connections')
+      .select(['instance_id', 'connections'])
+      .where('kind', '=', 'staff')
+      .where('subject_id', '=', staff.id)
+      .orderBy('instance_id')
+      .execute();
+    // One held by the fixtures, ten by this instance.
+    expect(rows).toEqual(
+      [
+        { instance_id: app.deps.connections.instanceId, connections: 10 },
+        { instance_id: 'test-fixtures', connections: 1 },
+      ].sort((x, y) => (x.instance_id < y.instance_id ? -1 : 1)),
+    );
   });
 
   it('keeps a reloading person as they were for a grace period, but offers them nothing meanwhile', async () => {
     const staff = await person([claimDesk.id]);
     const withGrace = { ...app.deps, config: { ...app.deps.config, staffOfflineGraceSeconds: 1 } };
+    // Their last dashboard tab closes.
+    await dropConnection(app.deps.db, 'staff', staff.id);
     await staffDisconnected(withGrace, actorOf(staff));
     const status = async () =>
       (
@@ -248,17 +265,15 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     const staying = await person([claimDesk.id]);
     const id = await chat(claimDesk);
     expect(await ringing(id)).toHaveLength(2);
+    await dropConnection(app.deps.db, 'staff', leaving.id);
     await staffDisconnected(app.deps, { kind: 'staff', staffId: leaving.id, libraryId, role: 'librarian' });
     expect(await ringing(id)).toEqual([staying.id]);
   });
 
   it('flags a chat waiting past the desk threshold for everyone', async () => {
     const id = await chat(claimDesk);
-    await app.deps.db
-      .updateTable('conversations')
-      .set({ patron_connections: 1, patron_left_at: null })
-      .where('id', '=', id)
-      .execute();
+    await holdConnection(app.deps.db, 'patron', id);
+    await app.deps.db.updateTable('conversations').set({ patron_left_at: null }).where('id', '=', id).execute();
     const rings: BusMessage[] = [];
     app.deps.bus.subscribe(topics.library(libraryId), (m) => rings.push(m));
     await sweep(app.deps);
@@ -293,11 +308,8 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
 
   it('keeps waiting a patron who is still connected', async () => {
     const id = await chat(claimDesk);
-    await app.deps.db
-      .updateTable('conversations')
-      .set({ patron_connections: 1, patron_left_at: null })
-      .where('id', '=', id)
-      .execute();
+    await holdConnection(app.deps.db, 'patron', id);
+    await app.deps.db.updateTable('conversations').set({ patron_left_at: null }).where('id', '=', id).execute();
     t.clock.advanceMinutes(30);
     await sweep(app.deps);
     expect((await statusOf(id)).status).toBe('queued');

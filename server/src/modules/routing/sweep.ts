@@ -3,6 +3,7 @@ import type { Deps } from '../../platform/deps.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
+import { connectedAmong } from './live-connections.ts';
 import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
 import { updatePresence } from './presence.repo.ts';
 import { rebalance } from './routing.service.ts';
@@ -40,6 +41,11 @@ export async function sweep(deps: Deps): Promise<void> {
     .where('status', '=', 'queued')
     .where('channel', '=', 'chat')
     .execute();
+  const connected = await connectedAmong(
+    deps.db,
+    'patron',
+    queued.map((c) => c.id),
+  );
   const desks = new Map<string, Awaited<ReturnType<typeof findDesk>>>();
   for (const chat of queued) {
     if (!desks.has(chat.desk_id)) desks.set(chat.desk_id, await findDesk(deps.db, chat.desk_id));
@@ -60,7 +66,7 @@ export async function sweep(deps: Deps): Promise<void> {
     const graceEnds = chat.patron_left_at
       ? new Date(chat.patron_left_at).getTime() + deps.config.chatReconnectGraceSeconds * 1000
       : Infinity;
-    if (chat.patron_connections <= 0 && graceEnds <= now.getTime()) {
+    if (!connected.has(chat.id) && graceEnds <= now.getTime()) {
       await markLeft(deps, chat.id, iso);
       libraries.add(chat.library_id);
     }

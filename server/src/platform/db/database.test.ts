@@ -73,7 +73,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
       const library = await buildLibrary(fresh.db);
       const desk = await buildDesk(fresh.db, library.id);
       const staff = await buildStaff(fresh.db, { library_id: library.id });
-      const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id, connected: false });
       const offer = (id: string, state = 'ringing') => ({
         id,
         conversation_id: chat.id,
@@ -87,7 +87,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         .values([offer('offer-a'), offer('offer-b'), offer('offer-c', 'declined')])
         .execute();
 
-      expect(await migrateToLatest(fresh)).toEqual(['0005-one-ringing-offer']);
+      expect(await migrateToLatest(fresh)).toEqual(['0005-one-ringing-offer', '0006-live-connections']);
       const states = await fresh.db
         .selectFrom('conversation_offers')
         .select(['id', 'state'])

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002-conversations.ts';
 import * as m0003 from './migrations/0003-event-client-id-index.ts';
 import * as m0004 from './migrations/0004-conversation-start-client-id.ts';
 import * as m0005 from './migrations/0005-one-ringing-offer.ts';
+import * as m0006 from './migrations/0006-live-connections.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-event-client-id-index': m0003,
   '0004-conversation-start-client-id': m0004,
   '0005-one-ringing-offer': m0005,
+  '0006-live-connections': m0006,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {

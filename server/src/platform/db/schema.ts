@@ -21,6 +21,8 @@ export interface Database {
   conversation_offers: ConversationOffersTable;
   staff_presence: StaffPresenceTable;
   patron_blocks: PatronBlocksTable;
+  server_instances: ServerInstancesTable;
+  live_connections: LiveConnectionsTable;
   canned_responses: CannedResponsesTable;
 }
 
@@ -156,8 +158,7 @@ export interface ConversationsTable {
   last_seq: number;
   patron_seen_seq: number;
   staff_seen_seq: number;
-  /** Open patron sockets; 0 with patron_left_at set means the patron may have gone. */
-  patron_connections: number;
+  /** When the patron's last connection closed (or a long poll lapses); null while connected. */
   patron_left_at: string | null;
   transcript_email: string | null;
   transcript_requested_at: string | null;
@@ -197,9 +198,23 @@ export interface StaffPresenceTable {
   staff_id: string;
   status: string;
   desk_ids_json: unknown;
-  connections: number;
   free_since: string;
   updated_at: string;
+}
+
+/** A running server instance and when it last said it was alive. */
+export interface ServerInstancesTable {
+  id: string;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+/** Open connections one instance holds for a staff member (`staff`) or a conversation (`patron`). */
+export interface LiveConnectionsTable {
+  instance_id: string;
+  kind: string;
+  subject_id: string;
+  connections: number;
 }
 
 export interface PatronBlocksTable {
