@@ -64,6 +64,12 @@ export type DeskAvailability = z.infer<typeof DeskAvailability>;
 
 export const PATRON_LANGUAGES = ['en', 'es'] as const;
 
+/**
+ * A random key the widget keeps in the patron's browser (local storage), so that a block can
+ * cover one browser rather than everyone at the same address. Not sent where storage is refused.
+ */
+export const BrowserKey = z.string().regex(/^[A-Za-z0-9_-]{22,64}$/, 'Not a browser key');
+
 export const StartChatBody = z.strictObject({
   desk: Slug,
   clientId: ClientId,
@@ -71,6 +77,7 @@ export const StartChatBody = z.strictObject({
   name: Name.optional(),
   email: Email.optional(),
   language: LanguageTag.default('en'),
+  browser: BrowserKey.optional(),
 });
 export type StartChatBody = z.infer<typeof StartChatBody>;
 
@@ -89,10 +96,30 @@ export const LeaveQuestionBody = z.strictObject({
   name: Name.optional(),
   message: MessageBody,
   language: LanguageTag.default('en'),
+  browser: BrowserKey.optional(),
 });
 export type LeaveQuestionBody = z.infer<typeof LeaveQuestionBody>;
 
 export const CHAT_TOKEN_HEADER = 'x-chat-token';
+
+/**
+ * What a block covers: the patron's `browser` (the default; others at the same address, such as
+ * a branch's public computers or a school, can still chat), or everyone at their `network` address.
+ */
+export const BlockScope = z.enum(['browser', 'network']);
+export type BlockScope = z.infer<typeof BlockScope>;
+
+const blockFields = {
+  minutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(60 * 24 * 90),
+  reason: z.string().trim().min(1).max(500),
+  scope: BlockScope.default('browser'),
+};
+export const BlockPatronBody = z.strictObject(blockFields);
+export type BlockPatronBody = z.infer<typeof BlockPatronBody>;
 
 // Patron → server frames (WebSocket, or POST /api/chat/frames when falling back to HTTP).
 export const PatronClientFrame = z.discriminatedUnion('type', [
@@ -210,16 +237,7 @@ export const StaffClientFrame = z.discriminatedUnion('type', [
     tags: z.array(z.string().trim().min(1).max(40)).max(20),
     readScale: ReadScale.nullable(),
   }),
-  z.strictObject({
-    type: z.literal('patron.block'),
-    conversationId: Id,
-    minutes: z
-      .number()
-      .int()
-      .min(5)
-      .max(60 * 24 * 90),
-    reason: z.string().trim().min(1).max(500),
-  }),
+  z.strictObject({ type: z.literal('patron.block'), conversationId: Id, ...blockFields }),
   z.strictObject({ type: z.literal('ping') }),
 ]);
 export type StaffClientFrame = z.infer<typeof StaffClientFrame>;

@@ -75,6 +75,8 @@ export const PatronSummary = z.object({
   name: z.string().nullable(),
   email: z.string().nullable(),
   isIdentified: z.boolean(),
+  /** The widget could keep a key in the patron's browser, so a block can cover that browser alone. */
+  browserKnown: z.boolean(),
 });
 export type PatronSummary = z.infer<typeof PatronSummary>;
 

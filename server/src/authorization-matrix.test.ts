@@ -132,7 +132,7 @@ function requestFor(key: string, world: World): { url: string; payload?: Record<
     'POST /api/conversations/:id/messages': { clientId: `client-${n}`, body: 'Here is the link you asked for.' },
     'POST /api/conversations/:id/transfer': { toDeskId: world.otherDeskId, note: 'Needs tech help' },
     'PUT /api/conversations/:id/wrapup': { tags: ['ebooks'], readScale: 2 },
-    'POST /api/conversations/:id/block': { minutes: 60, reason: 'Abusive language' },
+    'POST /api/conversations/:id/block': { minutes: 60, reason: 'Abusive language', scope: 'network' },
     'PUT /api/presence/me': { status: 'available', deskIds: [world.deskId] },
     'POST /api/canned-responses': { shortcut: `hours-${n}`, title: 'Opening hours', body: 'We are open 9 to 5.' },
     'PATCH /api/canned-responses/:id': { title: `Opening hours ${n}` },

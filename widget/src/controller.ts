@@ -5,7 +5,7 @@ import { ChatConnection } from './connection.ts';
 import { type MessageProblem, checkMessage, newClientId } from './contract.ts';
 import { type Lang, type MessageKey, t } from './messages.ts';
 import { beginChat } from './start.ts';
-import { type SavedChat, type StorageLike, clearChat, emptyChat, loadChat, saveChat } from './store.ts';
+import { type SavedChat, type StorageLike, browserKey, clearChat, emptyChat, loadChat, saveChat } from './store.ts';
 import { unacked } from './timeline.ts';
 import { ApiError, type ChatTransport } from './transport.ts';
 import { TypingSignal } from './typing.ts';
@@ -56,6 +56,8 @@ export class ChatController implements ViewActions {
     private readonly shadow: ShadowRoot,
     private readonly config: WidgetConfig,
     private readonly storage: StorageLike | null,
+    /** Long-lived storage, for the browser's key only. */
+    private readonly keys: StorageLike | null = null,
   ) {
     this.lang = config.mode === 'launcher' ? (storedLang(storage) ?? config.lang) : config.lang;
     this.open = config.mode === 'page';
@@ -71,6 +73,7 @@ export class ChatController implements ViewActions {
       changed: () => this.changed(),
       refused: (reason) => this.refused(reason),
       problem: (code) => this.showNotice(code === 'rate_limited' ? 'rateLimited' : 'genericError'),
+      browser: () => browserKey(this.keys),
     });
     this.view = this.buildView();
   }
@@ -168,6 +171,11 @@ export class ChatController implements ViewActions {
     return error;
   }
 
+  private browserField(): { browser?: string } {
+    const browser = browserKey(this.keys);
+    return browser === undefined ? {} : { browser };
+  }
+
   async leaveQuestion(email: string, name: string, message: string): Promise<string> {
     try {
       await leaveQuestion(this.config.base, {
@@ -177,6 +185,7 @@ export class ChatController implements ViewActions {
         ...(name ? { name } : {}),
         message,
         language: this.lang,
+        ...this.browserField(),
       });
     } catch (error) {
       return errorText(this.lang, error instanceof ApiError ? error.code : 'network');

@@ -31,6 +31,7 @@ function setup(answers: Array<StartChatResponse | ApiError>) {
     changed: () => undefined,
     refused: (reason) => refused.push(reason),
     problem: (code) => problems.push(code),
+    browser: () => 'browser-key-0123456789abcdef',
     post: async (_base, body) => {
       bodies.push(body);
       const answer = answers.shift();
@@ -53,7 +54,13 @@ describe('beginChat', () => {
     t.starter.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(t.bodies).toEqual([
-      { desk: 'ask', clientId: first.clientId, message: '¿Tienen libros en español?', language: 'es' },
+      {
+        desk: 'ask',
+        clientId: first.clientId,
+        message: '¿Tienen libros en español?',
+        language: 'es',
+        browser: 'browser-key-0123456789abcdef',
+      },
     ]);
     expect(t.conn.chat.token).toBe(TOKEN);
     expect(t.conn.chat.outbox[0]?.seq).toBe(0);

@@ -13,6 +13,8 @@ export interface StartDeps {
   changed(): void;
   refused(reason: 'blocked' | 'missing'): void;
   problem(code: string): void;
+  /** The browser's key for blocks, when it can keep one. */
+  browser(): string | undefined;
   post?: typeof startChat;
 }
 
@@ -44,11 +46,13 @@ export function beginChat(deps: StartDeps) {
     running = true;
     cancelled = false;
     try {
+      const browser = deps.browser();
       const created = await post(deps.base, {
         desk: deps.desk,
         clientId: first.clientId,
         message: first.body,
         language: deps.language(),
+        ...(browser === undefined ? {} : { browser }),
       });
       attempt = 0;
       if (deps.connection() !== conn) return;

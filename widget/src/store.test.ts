@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type StorageLike, clearChat, emptyChat, loadChat, saveChat, storageKey } from './store.ts';
+import { type StorageLike, browserKey, clearChat, emptyChat, loadChat, saveChat, storageKey } from './store.ts';
 import { TOKEN, conversation, event } from './test-fakes.ts';
 
 function memoryStorage(): StorageLike & { data: Map<string, string> } {
@@ -72,5 +72,30 @@ describe('saved chat', () => {
     saveChat(storage, 'ask', SERVER, emptyChat());
     clearChat(storage, 'ask');
     expect(storage.data.size).toBe(0);
+  });
+});
+
+describe('browser key', () => {
+  it('is made once and then kept, and replaced when what is kept is not a key', () => {
+    const storage = memoryStorage();
+    const first = browserKey(storage);
+    expect(first).toMatch(/^[A-Za-z0-9_-]{22,64}$/);
+    expect(browserKey(storage)).toBe(first);
+    storage.setItem('branchline-browser', '<script>alert(1)</script>');
+    const replaced = browserKey(storage);
+    expect(replaced).toMatch(/^[A-Za-z0-9_-]{22,64}$/);
+    expect(replaced).not.toBe(first);
+  });
+
+  it('is absent where storage is refused or full', () => {
+    expect(browserKey(null)).toBeUndefined();
+    const full: StorageLike = {
+      getItem: () => null,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: () => undefined,
+    };
+    expect(browserKey(full)).toBeUndefined();
   });
 });

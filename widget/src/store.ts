@@ -1,4 +1,5 @@
 import type { PatronConversation, PatronEvent } from '@branchline/protocol';
+import { newClientId } from './contract.ts';
 
 /** A message the patron wrote that the server has not yet confirmed with its own event. */
 export interface OutboxItem {
@@ -40,14 +41,43 @@ export function storageKey(desk: string): string {
 
 /** The tab's sessionStorage, or null where the browser refuses it (sandboxed frames, some privacy modes). */
 export function sessionStore(): StorageLike | null {
+  return usable(() => window.sessionStorage);
+}
+
+/** The browser's localStorage, or null where it is refused. */
+export function localStore(): StorageLike | null {
+  return usable(() => window.localStorage);
+}
+
+function usable(open: () => Storage): StorageLike | null {
   try {
-    const storage = window.sessionStorage;
+    const storage = open();
     const probe = '__branchline__';
     storage.setItem(probe, '1');
     storage.removeItem(probe);
     return storage;
   } catch {
     return null;
+  }
+}
+
+const BROWSER_KEY = 'branchline-browser';
+
+/**
+ * A random key kept in this browser, so that library staff can block one abusive browser rather
+ * than everyone at its address (a branch's public computers, a school). Made when the patron
+ * first sends something, not on page load; none where storage is refused.
+ */
+export function browserKey(storage: StorageLike | null): string | undefined {
+  if (!storage) return undefined;
+  try {
+    const kept = storage.getItem(BROWSER_KEY);
+    if (kept !== null && /^[A-Za-z0-9_-]{22,64}$/.test(kept)) return kept;
+    const made = newClientId();
+    storage.setItem(BROWSER_KEY, made);
+    return made;
+  } catch {
+    return undefined;
   }
 }
 

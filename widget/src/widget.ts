@@ -6,7 +6,7 @@
 import { pickMode, serverBase } from './config.ts';
 import { ChatController } from './controller.ts';
 import { pickLang } from './messages.ts';
-import { sessionStore } from './store.ts';
+import { localStore, sessionStore } from './store.ts';
 
 // Only readable while this script runs for the first time.
 const current = document.currentScript;
@@ -32,6 +32,7 @@ export class BranchlineChat extends HTMLElement {
         lang: pickLang(this.closest('[lang]')?.getAttribute('lang')),
       },
       sessionStore(),
+      localStore(),
     );
     this.controller.connect();
     this.setAttribute('data-branchline', 'ready');

@@ -65,6 +65,7 @@ export interface WrapUpBody {
 export interface BlockBody {
   minutes: number;
   reason: string;
+  scope: 'browser' | 'network';
 }
 
 /**

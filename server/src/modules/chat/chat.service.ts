@@ -23,6 +23,19 @@ export function ipHash(deps: Deps, ip: string): string {
   return hmac(deps.secret, `ip:${ip}`);
 }
 
+/** What a block can match a patron by: their address and, when the widget sent one, their browser's key. */
+interface PatronMarks {
+  ipHash: string;
+  browserHash: string | null;
+}
+
+function patronMarks(deps: Deps, client: PatronClient, browserKey: string | undefined): PatronMarks {
+  return {
+    ipHash: ipHash(deps, client.ip),
+    browserHash: browserKey === undefined ? null : hmac(deps.secret, `browser:${browserKey}`),
+  };
+}
+
 export const ENDED = conversations.CLOSED_STATUSES;
 const WAIT_TO_SUGGEST_QUESTION_SECONDS = 15 * 60;
 
@@ -55,13 +68,19 @@ export async function deskAvailability(deps: Deps, slug: string): Promise<DeskAv
   };
 }
 
-async function assertNotBlocked(deps: Deps, libraryId: string, client: PatronClient): Promise<void> {
+/** A block covers its browser, or everyone at its address when its scope is the network. */
+async function assertNotBlocked(deps: Deps, libraryId: string, marks: PatronMarks): Promise<void> {
   const block = await deps.db
     .selectFrom('patron_blocks')
     .select('until')
     .where('library_id', '=', libraryId)
-    .where('ip_hash', '=', ipHash(deps, client.ip))
     .where('until', '>', deps.clock.now().toISOString())
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('scope', '=', 'network'), eb('ip_hash', '=', marks.ipHash)]),
+        ...(marks.browserHash === null ? [] : [eb('browser_hash', '=', marks.browserHash)]),
+      ]),
+    )
     .executeTakeFirst();
   if (block) throw errors.forbidden('This chat is not available right now. You can call or email the library.');
 }
@@ -70,7 +89,8 @@ async function assertNotBlocked(deps: Deps, libraryId: string, client: PatronCli
 export async function startChat(deps: Deps, body: StartChatBody, client: PatronClient): Promise<StartChatResponse> {
   const found = await findPublicDesk(deps, body.desk);
   if (!found) throw errors.notFound('desk');
-  await assertNotBlocked(deps, found.library.id, client);
+  const marks = patronMarks(deps, client, body.browser);
+  await assertNotBlocked(deps, found.library.id, marks);
   const token = newToken();
   const retried = await resumeRetriedStart(deps, body, found.desk.id, token);
   if (retried) return retried;
@@ -85,7 +105,7 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
       status: 'queued',
       language: body.language,
       patronTokenHash: hashToken(token),
-      patronIpHash: ipHash(deps, client.ip),
+      marks,
       message: body.message,
       clientId: body.clientId,
       system: { kind: 'queued', body: `Waiting for ${found.desk.name}` },
@@ -141,7 +161,8 @@ export async function leaveQuestion(
 ): Promise<{ id: string }> {
   const found = await findPublicDesk(deps, body.desk);
   if (!found) throw errors.notFound('desk');
-  await assertNotBlocked(deps, found.library.id, client);
+  const marks = patronMarks(deps, client, body.browser);
+  await assertNotBlocked(deps, found.library.id, marks);
   const now = deps.clock.now().toISOString();
   const row = await commit(deps, (trx, touched) =>
     openConversation(trx, touched, {
@@ -153,7 +174,7 @@ export async function leaveQuestion(
       status: 'pending',
       language: body.language,
       patronTokenHash: null,
-      patronIpHash: ipHash(deps, client.ip),
+      marks,
       message: body.message,
       clientId: body.clientId,
       system: { kind: 'left_question', body: 'Question left for an answer by email' },
@@ -173,7 +194,7 @@ interface NewPatronConversation {
   status: 'queued' | 'pending';
   language: string;
   patronTokenHash: string | null;
-  patronIpHash: string;
+  marks: PatronMarks;
   message: string;
   clientId: string;
   system: { kind: 'queued' | 'left_question'; body: string };
@@ -204,7 +225,8 @@ async function openConversation(
       status: c.status,
       language: c.language,
       patronTokenHash: c.patronTokenHash,
-      patronIpHash: c.patronIpHash,
+      patronIpHash: c.marks.ipHash,
+      patronBrowserHash: c.marks.browserHash,
       startClientId: c.clientId,
       now: c.now,
     }),

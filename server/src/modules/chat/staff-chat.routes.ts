@@ -1,4 +1,5 @@
 import {
+  BlockPatronBody,
   CannedResponse,
   ChatToday,
   ClientId,
@@ -162,21 +163,15 @@ export const staffChatRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
     {
       schema: {
         tags,
-        summary: "Block an abusive patron's address for a while (audited) and end the chat",
+        summary:
+          "Block an abusive patron's browser, or everyone at their address, for a while (audited) and end the chat",
         params: IdParams,
-        body: z.strictObject({
-          minutes: z
-            .number()
-            .int()
-            .min(5)
-            .max(60 * 24 * 90),
-          reason: z.string().trim().min(1).max(500),
-        }),
+        body: BlockPatronBody,
         response: { 200: Conversation },
       },
     },
     async (request) => {
-      await staffChat.blockPatron(deps, request.actor, request.params.id, request.body.minutes, request.body.reason);
+      await staffChat.blockPatron(deps, request.actor, request.params.id, request.body);
       return after(request.params.id);
     },
   );

@@ -1,3 +1,4 @@
+import type { BlockScope } from '@branchline/protocol';
 import type { ConversationEventRow, ConversationRow } from '../../platform/db/schema.ts';
 import type { Actor } from '../../platform/actor.ts';
 import { topics } from '../../platform/bus.ts';
@@ -212,15 +213,23 @@ export async function wrapUp(
   });
 }
 
-/** Blocks an abusive patron's address for a while (audited) and ends the chat. */
+/**
+ * Blocks an abusive patron for a while (audited) and ends the chat: their browser, or everyone
+ * at their address. A browser the widget could not mark (storage refused) can only be blocked
+ * by address, and the person blocking must choose that knowingly.
+ */
 export async function blockPatron(
   deps: Deps,
   actor: Actor,
   conversationId: string,
-  minutes: number,
-  reason: string,
+  block: { minutes: number; reason: string; scope: BlockScope },
 ): Promise<void> {
+  const { minutes, reason, scope } = block;
   const { row, actor: me, displayName } = await conversationToActOn(deps, actor, conversationId);
+  if (scope === 'browser' && row.patron_browser_hash === null)
+    throw errors.validation('This patron’s browser cannot be recognised. Block their network address instead.', [
+      { path: 'scope', message: 'This patron’s browser cannot be recognised' },
+    ]);
   const now = deps.clock.now();
   const until = new Date(now.getTime() + minutes * 60_000).toISOString();
   await commit(deps, async (trx, touched) => {
@@ -231,6 +240,8 @@ export async function blockPatron(
         library_id: row.library_id,
         patron_id: row.patron_id,
         ip_hash: row.patron_ip_hash,
+        browser_hash: row.patron_browser_hash,
+        scope,
         reason,
         created_by: me.staffId,
         created_at: now.toISOString(),
@@ -241,14 +252,21 @@ export async function blockPatron(
       trx,
       now.toISOString(),
       row.id,
-      { kind: 'blocked', body: `${displayName} blocked this patron for ${minutes} minutes`, data: { until } },
+      {
+        kind: 'blocked',
+        body:
+          scope === 'network'
+            ? `${displayName} blocked everyone at this patron’s address for ${minutes} minutes`
+            : `${displayName} blocked this patron’s browser for ${minutes} minutes`,
+        data: { until, scope },
+      },
       touched,
     );
     await recordAudit(trx, actor, now.toISOString(), {
       action: 'patron.blocked',
       subjectType: 'conversation',
       subjectId: row.id,
-      details: { minutes },
+      details: { minutes, scope },
     });
   });
   const fresh = await conversations.findConversationById(deps.db, row.id);

@@ -220,7 +220,7 @@ export function staffSocket(deps: Deps) {
         case 'conversation.wrapup':
           return staffChat.wrapUp(deps, actor, frame.conversationId, frame.tags, frame.readScale);
         case 'patron.block':
-          return staffChat.blockPatron(deps, actor, frame.conversationId, frame.minutes, frame.reason);
+          return staffChat.blockPatron(deps, actor, frame.conversationId, frame);
         case 'ping':
           return send({ type: 'pong' });
       }

@@ -21,6 +21,7 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
       name: patron?.name ?? null,
       email: patron?.email ?? null,
       isIdentified: Boolean(patron?.name || patron?.email),
+      browserKnown: row.patron_browser_hash !== null,
     },
     language: row.language,
     tags: Array.isArray(row.tags_json) ? (row.tags_json as string[]) : [],

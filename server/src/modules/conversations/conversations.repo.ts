@@ -200,6 +200,7 @@ export interface NewConversation {
   language: string;
   patronTokenHash: string | null;
   patronIpHash: string;
+  patronBrowserHash?: string | null;
   /** Client id of the first message, when the patron's client sent one. */
   startClientId?: string | null;
   now: string;
@@ -217,6 +218,7 @@ export function newConversationRow(c: NewConversation): Insertable<Conversations
     patron_id: c.patronId,
     patron_token_hash: c.patronTokenHash,
     patron_ip_hash: c.patronIpHash,
+    patron_browser_hash: c.patronBrowserHash ?? null,
     start_client_id: c.startClientId ?? null,
     language: c.language,
     tags_json: [],

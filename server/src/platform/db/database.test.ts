@@ -69,11 +69,11 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
     const fresh = await openTestDatabase(dialect);
     try {
       await migrateToLatest(fresh);
-      while ((await migrateDown(fresh))[0] !== '0005-one-ringing-offer');
       const library = await buildLibrary(fresh.db);
       const desk = await buildDesk(fresh.db, library.id);
       const staff = await buildStaff(fresh.db, { library_id: library.id });
       const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id, connected: false });
+      while ((await migrateDown(fresh))[0] !== '0005-one-ringing-offer');
       const offer = (id: string, state = 'ringing') => ({
         id,
         conversation_id: chat.id,
@@ -87,7 +87,11 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         .values([offer('offer-a'), offer('offer-b'), offer('offer-c', 'declined')])
         .execute();
 
-      expect(await migrateToLatest(fresh)).toEqual(['0005-one-ringing-offer', '0006-live-connections']);
+      expect(await migrateToLatest(fresh)).toEqual([
+        '0005-one-ringing-offer',
+        '0006-live-connections',
+        '0007-browser-blocks',
+      ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')
         .select(['id', 'state'])

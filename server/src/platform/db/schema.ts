@@ -148,6 +148,8 @@ export interface ConversationsTable {
   patron_id: string;
   patron_token_hash: string | null;
   patron_ip_hash: string;
+  /** Keyed hash of the random key the widget keeps in the patron's browser, when it could. */
+  patron_browser_hash: string | null;
   /** Client id of the patron's first message: a retried start finds its chat by it. */
   start_client_id: string | null;
   language: string;
@@ -222,6 +224,9 @@ export interface PatronBlocksTable {
   library_id: string;
   patron_id: string | null;
   ip_hash: string;
+  browser_hash: string | null;
+  /** `browser`: that browser only; `network`: everyone at the address. */
+  scope: string;
   reason: string;
   created_by: string | null;
   created_at: string;

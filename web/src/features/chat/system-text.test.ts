@@ -36,6 +36,13 @@ describe('systemText', () => {
     const until = '2026-11-30T05:54:52.740Z';
     const event = system('blocked', 'Sofía blocked this patron for 1440 minutes', { until });
     expect(systemText(event, () => '30 Nov, 00:54')).toBe('Sofía blocked this patron for 1 day, until 30 Nov, 00:54');
+    const browser = system('blocked', 'Sofía blocked this patron’s browser for 60 minutes', {
+      until,
+      scope: 'browser',
+    });
+    expect(systemText(browser, () => '30 Nov, 00:54')).toBe(
+      'Sofía blocked this patron’s browser for 1 hour, until 30 Nov, 00:54',
+    );
     const older = system('blocked', `Sofía blocked this patron until ${until}`, { until });
     expect(systemText(older, () => '30 Nov, 00:54')).toBe('Sofía blocked this patron until 30 Nov, 00:54');
   });

@@ -9,7 +9,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     channel: 'chat',
     status: 'active',
     assigneeId: 'me',
-    patron: { id: 'p1', name: null, email: null, isIdentified: false },
+    patron: { id: 'p1', name: null, email: null, isIdentified: false, browserKnown: true },
     language: 'en',
     tags: [],
     readScale: null,
