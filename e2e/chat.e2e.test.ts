@@ -223,4 +223,49 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await session.page.getByRole('heading', { name: /your question is on its way/ }).waitFor();
     await expectNoSeriousViolations(session.page, 'question sent page');
   });
+
+  test('a librarian blocks an abusive patron’s browser; another browser at the same address can still chat', async () => {
+    const librarianContext = await session.newContext();
+    const sofia = await staffAtConsole(librarianContext, DEMO_STAFF.librarian, 'Ask a Librarian');
+
+    const abusiveContext = await session.newContext({ baseURL: site.origin });
+    const abusive = await abusiveContext.newPage();
+    await abusive.goto('/');
+    const widget = abusive.locator('branchline-chat');
+    await widget.locator('#bl-launcher').click();
+    await widget.locator('#bl-input').fill('You are all useless and I will make you pay');
+    await widget.locator('#bl-input').press('Enter');
+    await sofia
+      .getByRole('button', { name: /^Accept/ })
+      .first()
+      .click();
+    await sofia.getByText('You are all useless and I will make you pay').waitFor();
+
+    await sofia.getByText('Block this patron', { exact: true }).click();
+    const browserOnly = sofia.getByRole('radio', { name: 'This patron’s browser' });
+    expect(await browserOnly.isChecked()).toBe(true);
+    await sofia.getByLabel('Reason').fill('Threats to staff');
+    await sofia.getByRole('button', { name: 'Block patron…' }).click();
+    await sofia.getByText(/Block this patron’s browser for 1 hour and end the chat\?/).waitFor();
+    await expectNoSeriousViolations(sofia, 'console with the block confirmation open');
+    await sofia.getByRole('button', { name: 'Yes, block' }).click();
+    await sofia.getByText(/blocked this patron’s browser for 1 hour/).waitFor();
+
+    // The chat is over for the blocked browser, and a new one is refused.
+    await widget.locator('#bl-new-chat').click();
+    await widget.locator('#bl-input').fill('Let me back in');
+    await widget.locator('#bl-input').press('Enter');
+    await widget.getByText('This chat is not available right now. You can call or email the library.').waitFor();
+
+    // Someone else on the same network (everyone here is 127.0.0.1) is not shut out.
+    const neighbourContext = await session.newContext({ baseURL: site.origin });
+    const neighbour = await neighbourContext.newPage();
+    await neighbour.goto('/');
+    const theirs = neighbour.locator('branchline-chat');
+    await theirs.locator('#bl-launcher').click();
+    await theirs.locator('#bl-input').fill('Can I renew a book by chat?');
+    await theirs.locator('#bl-input').press('Enter');
+    await sofia.getByText('Can I renew a book by chat?').first().waitFor();
+    expect(await theirs.getByText('This chat is not available right now.').count()).toBe(0);
+  });
 });
