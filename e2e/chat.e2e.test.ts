@@ -268,4 +268,50 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await sofia.getByText('Can I renew a book by chat?').first().waitFor();
     expect(await theirs.getByText('This chat is not available right now.').count()).toBe(0);
   });
+
+  test('a librarian holds two chats side by side and answers each from the keyboard', async () => {
+    const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
+    const patrons = [];
+    for (const question of ['Where can I print a boarding pass?', 'Do you lend telescopes?']) {
+      const context = await session.newContext({ baseURL: site.origin });
+      const page = await context.newPage();
+      await page.goto('/');
+      const widget = page.locator('branchline-chat');
+      await widget.locator('#bl-launcher').click();
+      await widget.locator('#bl-input').fill(question);
+      await widget.locator('#bl-input').press('Enter');
+      // Earlier cases may have left other chats waiting: accept this one by its preview.
+      const offer = sofia.getByRole('listitem').filter({ hasText: question });
+      await offer.getByRole('button', { name: /^Accept/ }).click();
+      await sofia.getByRole('region', { name: 'Chat with Patron' }).filter({ hasText: question }).waitFor();
+      patrons.push(widget);
+    }
+
+    await sofia.getByLabel('My chats side by side').check();
+    const panes = sofia.getByRole('group', { name: 'Chats side by side' }).getByRole('region');
+    await expect.poll(() => panes.count()).toBeGreaterThanOrEqual(2);
+    const first = sofia.getByRole('region', { name: /^Chat \d with Patron/ }).filter({ hasText: 'boarding pass' });
+    const second = sofia.getByRole('region', { name: /^Chat \d with Patron/ }).filter({ hasText: 'telescopes' });
+    await first.waitFor();
+    await second.waitFor();
+    await expectNoSeriousViolations(sofia, 'console with two chats side by side');
+    if (process.env.SCREENSHOTS === '1')
+      await sofia.screenshot({ path: path.join(SCREENSHOT_DIR, 'chat-side-by-side.png') });
+
+    // Each pane has its own composer: Alt+N puts the cursor in chat N's.
+    const secondNumber = /^Chat (\d)/.exec((await second.locator('h2').textContent()) ?? '')?.[1];
+    expect(secondNumber).toBeDefined();
+    await sofia.keyboard.press(`Alt+${secondNumber}`);
+    const secondReply = second.getByLabel('Reply to the patron');
+    await expect.poll(() => secondReply.evaluate((el) => el === document.activeElement)).toBe(true);
+    await sofia.keyboard.type('Yes, two of them, for two weeks at a time.');
+    await sofia.keyboard.press('Enter');
+    await patrons[1]?.locator('#bl-log').getByText('Yes, two of them').waitFor();
+    await first.getByLabel('Reply to the patron').fill('The printers are on the second floor.');
+    await first.getByLabel('Reply to the patron').press('Enter');
+    await patrons[0]?.locator('#bl-log').getByText('The printers are on the second floor.').waitFor();
+    expect(await patrons[0]?.locator('#bl-log').getByText('Yes, two of them').count()).toBe(0);
+    expect(await patrons[1]?.locator('#bl-log').getByText('second floor').count()).toBe(0);
+    await sofia.getByLabel('My chats side by side').uncheck();
+  });
 });

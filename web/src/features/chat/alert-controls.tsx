@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { alertSettings, useAlertSettings } from './alert-settings.ts';
+import { consoleSettings, useConsoleSettings } from './console-settings.ts';
 import { playOfferSound } from './offer-sound.ts';
 
 function permission(): NotificationPermission | 'unsupported' {
@@ -8,14 +8,14 @@ function permission(): NotificationPermission | 'unsupported' {
 
 /** The sound on or off (remembered), and desktop notifications only when the person asks for them. */
 export function AlertControls() {
-  const settings = useAlertSettings();
+  const settings = useConsoleSettings();
   const [allowed, setAllowed] = useState(permission);
 
   async function enableNotifications() {
     if (allowed === 'unsupported') return;
     const answer = await Notification.requestPermission();
     setAllowed(answer);
-    alertSettings.setWantsNotifications(answer === 'granted');
+    consoleSettings.setWantsNotifications(answer === 'granted');
   }
 
   return (
@@ -26,7 +26,7 @@ export function AlertControls() {
           type="checkbox"
           checked={!settings.isMuted}
           onChange={(event) => {
-            alertSettings.setMuted(!event.target.checked);
+            consoleSettings.setMuted(!event.target.checked);
             if (event.target.checked) playOfferSound();
           }}
         />
@@ -38,7 +38,7 @@ export function AlertControls() {
         <button
           type="button"
           className="button button--small"
-          onClick={() => alertSettings.setWantsNotifications(false)}
+          onClick={() => consoleSettings.setWantsNotifications(false)}
         >
           Turn off desktop notifications
         </button>

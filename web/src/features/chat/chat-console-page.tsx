@@ -5,9 +5,10 @@ import { useLibrary } from '../../api/libraries.ts';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { useSession } from '../auth/session-context.ts';
 import { AlertControls } from './alert-controls.tsx';
-import { myChats } from './chat-selectors.ts';
+import { myChats, sideBySideChats } from './chat-selectors.ts';
 import type { ShortcutAction } from './console-shortcuts.ts';
 import { requestComposerFocus } from './composer.tsx';
+import { consoleSettings, useConsoleSettings } from './console-settings.ts';
 import { ContextPane } from './context-pane.tsx';
 import { ConversationPane } from './conversation-pane.tsx';
 import { patronName } from './chat-words.ts';
@@ -19,7 +20,8 @@ import { WaitingList } from './waiting-list.tsx';
 
 /**
  * The chat console: waiting chats and my chats (left), the chat (centre), the patron and what
- * can be done (right). Several chats at once by quick switching: Alt+1…9, Alt+↑/↓.
+ * can be done (right). Several chats at once: side by side (up to three, when the person turns
+ * it on), and by quick switching: Alt+1…9, Alt+↑/↓.
  */
 export function ChatConsolePage() {
   const session = useSession();
@@ -32,6 +34,8 @@ export function ChatConsolePage() {
   const chats = myChats(state, me);
   const selectedId = params.get('c');
   const selected = selectedId ? state.conversations[selectedId] : undefined;
+  const { sideBySide } = useConsoleSettings();
+  const shown = sideBySide ? sideBySideChats(chats, selected) : selected ? [selected] : [];
 
   // The open chat stays followed while on screen, even once it is someone else's; closing it releases it.
   useEffect(() => {
@@ -39,9 +43,9 @@ export function ChatConsolePage() {
     return () => staffConnection.view(null);
   }, [selectedId]);
 
-  function select(id: string | null) {
+  function select(id: string | null, options: { focus: boolean } = { focus: true }) {
     setParams(id ? { c: id } : {});
-    if (id) requestComposerFocus(id);
+    if (id && options.focus) requestComposerFocus(id);
   }
 
   // Once an accepted chat comes back as mine, open it; stop waiting if it went to someone else.
@@ -93,6 +97,17 @@ export function ChatConsolePage() {
         <PageHeading title="Chat">Chat</PageHeading>
         <div className="console-tools">
           <AlertControls />
+          <div className="field field--checkbox">
+            <input
+              id="chat-side-by-side"
+              type="checkbox"
+              checked={sideBySide}
+              onChange={(event) => consoleSettings.setSideBySide(event.target.checked)}
+            />
+            <label htmlFor="chat-side-by-side" className="field__label">
+              My chats side by side
+            </label>
+          </div>
           <button type="button" className="button button--small" onClick={() => setIsHelpOpen(true)}>
             Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
           </button>
@@ -101,25 +116,56 @@ export function ChatConsolePage() {
           </Link>
         </div>
       </div>
-      <div className="console">
+      <div className={`console${sideBySide && !selected ? ' console--whole-width' : ''}`}>
         <section className="console__queue" aria-label="Waiting and my chats">
           <WaitingList state={state} desks={desks} onAccept={accept} />
           <MyChatsList chats={chats} state={state} desks={desks} selectedId={selectedId} />
         </section>
-        {selected ? (
+        {shown.length > 0 ? (
           <>
-            <ConversationPane conversation={selected} state={state} myStaffId={me} desks={desks} timeZone={timeZone} />
-            <ContextPane
-              conversation={selected}
-              myStaffId={me}
-              desks={desks}
-              timeZone={timeZone}
-              onTransferred={(to) => {
-                staffConnection.announce(`Chat transferred to ${to}.`);
-                select(null);
-              }}
-              onClose={() => select(null)}
-            />
+            {sideBySide ? (
+              <div className="console__conversations" aria-label="Chats side by side" role="group">
+                {shown.map((chat) => {
+                  const index = chats.findIndex((c) => c.id === chat.id);
+                  return (
+                    <ConversationPane
+                      key={chat.id}
+                      conversation={chat}
+                      state={state}
+                      myStaffId={me}
+                      desks={desks}
+                      timeZone={timeZone}
+                      sideBySide={{
+                        position: index === -1 ? null : index + 1,
+                        isCurrent: chat.id === selectedId,
+                        onActivate: () => select(chat.id, { focus: false }),
+                      }}
+                    />
+                  );
+                })}
+              </div>
+            ) : selected ? (
+              <ConversationPane
+                conversation={selected}
+                state={state}
+                myStaffId={me}
+                desks={desks}
+                timeZone={timeZone}
+              />
+            ) : null}
+            {selected ? (
+              <ContextPane
+                conversation={selected}
+                myStaffId={me}
+                desks={desks}
+                timeZone={timeZone}
+                onTransferred={(to) => {
+                  staffConnection.announce(`Chat transferred to ${to}.`);
+                  select(null);
+                }}
+                onClose={() => select(null)}
+              />
+            ) : null}
           </>
         ) : (
           <section className="console__conversation console__empty" aria-label="No chat open">

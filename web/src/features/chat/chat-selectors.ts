@@ -15,6 +15,24 @@ export function myChats(state: ChatState, staffId: string): Conversation[] {
     .sort((a, b) => (a.queuedAt ?? a.createdAt).localeCompare(b.queuedAt ?? b.createdAt) || a.id.localeCompare(b.id));
 }
 
+/** Most chats the console shows side by side. */
+export const SIDE_BY_SIDE_MAX = 3;
+
+/**
+ * The chats shown side by side, in the order of "My chats": the open one (`selectedId`) always,
+ * with the person's other chats up to `max`. A chat open but no longer theirs comes first.
+ */
+export function sideBySideChats(
+  chats: readonly Conversation[],
+  selected: Conversation | undefined,
+  max = SIDE_BY_SIDE_MAX,
+): Conversation[] {
+  if (selected && !chats.some((c) => c.id === selected.id)) return [selected, ...chats.slice(0, max - 1)];
+  const shown = chats.slice(0, max);
+  if (!selected || shown.some((c) => c.id === selected.id)) return shown;
+  return [...shown.slice(0, max - 1), selected];
+}
+
 /** Patron messages after the last one read (in this tab, or by staff before a reload: the conversation's `staffSeenSeq`). */
 export function unreadCount(state: ChatState, conversationId: string): number {
   const readUpTo = state.readUpTo[conversationId] ?? 0;

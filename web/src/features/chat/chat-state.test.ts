@@ -9,7 +9,7 @@ import {
   mergeEvent,
   type ChatState,
 } from './chat-state.ts';
-import { myChats, transferCandidates, unreadCount } from './chat-selectors.ts';
+import { myChats, sideBySideChats, transferCandidates, unreadCount } from './chat-selectors.ts';
 import { parseTags, previewText } from './chat-words.ts';
 import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
 
@@ -212,5 +212,25 @@ describe('parseTags', () => {
   it('trims, lowercases and drops blanks and repeats', () => {
     expect(parseTags(' Holds, ebooks,, holds ,')).toEqual(['holds', 'ebooks']);
     expect(parseTags('')).toEqual([]);
+  });
+});
+
+describe('sideBySideChats', () => {
+  const mine = ['a', 'b', 'c', 'd', 'e'].map((id) => conversation({ id }));
+  const ids = (list: Array<{ id: string }>) => list.map((c) => c.id);
+
+  it('shows the first three chats in order when the open one is among them, or none is open', () => {
+    expect(ids(sideBySideChats(mine, mine[1]))).toEqual(['a', 'b', 'c']);
+    expect(ids(sideBySideChats(mine, undefined))).toEqual(['a', 'b', 'c']);
+    expect(ids(sideBySideChats(mine.slice(0, 2), undefined))).toEqual(['a', 'b']);
+  });
+
+  it('always shows the open chat, in the last place when it comes later', () => {
+    expect(ids(sideBySideChats(mine, mine[4]))).toEqual(['a', 'b', 'e']);
+    expect(ids(sideBySideChats(mine, mine[3], 2))).toEqual(['a', 'd']);
+  });
+
+  it('puts first an open chat that is no longer the person’s', () => {
+    expect(ids(sideBySideChats(mine, conversation({ id: 'x' })))).toEqual(['x', 'a', 'b']);
   });
 });

@@ -9,14 +9,17 @@ import { NOTE_LABEL } from './transcript.tsx';
 import { useTypingSignal } from './use-typing-signal.ts';
 
 const MAX_CHARS = 4000;
-export const COMPOSER_ID = 'chat-composer';
+/** The message box of one chat (several can be on screen side by side). */
+export function composerId(conversationId: string): string {
+  return `chat-composer-${conversationId}`;
+}
 
 let focusRequest: string | null = null;
 
 /** Puts the cursor in the composer of this chat: now if it is showing, else as soon as it renders. */
 export function requestComposerFocus(conversationId: string): void {
-  const element = document.getElementById(COMPOSER_ID);
-  if (element?.dataset['conversationId'] === conversationId) {
+  const element = document.getElementById(composerId(conversationId));
+  if (element) {
     element.focus();
     return;
   }
@@ -117,7 +120,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
   const hintId = `${listId}-hint`;
   return (
     <form className={`composer${isNote ? ' composer--note' : ''}`} onSubmit={send} aria-label="Write a message">
-      <label htmlFor={COMPOSER_ID} className="field__label">
+      <label htmlFor={composerId(conversationId)} className="field__label">
         {isNote ? NOTE_LABEL : 'Reply to the patron'}
       </label>
       <p id={hintId} className="field__hint">
@@ -126,7 +129,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
       </p>
       <div className="composer__box">
         <textarea
-          id={COMPOSER_ID}
+          id={composerId(conversationId)}
           ref={textRef}
           data-conversation-id={conversationId}
           rows={3}
@@ -153,7 +156,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
       <div className="composer__actions">
         <div className="field field--checkbox composer__note-toggle">
           <input
-            id={`${COMPOSER_ID}-note`}
+            id={`${composerId(conversationId)}-note`}
             type="checkbox"
             checked={isNote}
             disabled={!canReply}
@@ -162,7 +165,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
               if (event.target.checked) typing.stop();
             }}
           />
-          <label htmlFor={`${COMPOSER_ID}-note`} className="field__label">
+          <label htmlFor={`${composerId(conversationId)}-note`} className="field__label">
             Internal note
           </label>
         </div>

@@ -12,6 +12,8 @@ interface ConversationPaneProps {
   myStaffId: string;
   desks: readonly Desk[];
   timeZone: string | undefined;
+  /** Side by side: its number among the person's chats (Alt+N), and whether it is the one open. */
+  sideBySide?: { position: number | null; isCurrent: boolean; onActivate: () => void };
 }
 
 /** Marks the log read while it is on screen in a visible tab. */
@@ -27,7 +29,14 @@ function useMarkRead(conversationId: string, lastSeq: number): void {
 }
 
 /** The centre pane: who, the log, whether the patron is typing, and the composer. */
-export function ConversationPane({ conversation, state, myStaffId, desks, timeZone }: ConversationPaneProps) {
+export function ConversationPane({
+  conversation,
+  state,
+  myStaffId,
+  desks,
+  timeZone,
+  sideBySide,
+}: ConversationPaneProps) {
   const { id } = conversation;
   const events = state.events[id] ?? [];
   const name = patronName(conversation);
@@ -36,11 +45,21 @@ export function ConversationPane({ conversation, state, myStaffId, desks, timeZo
   const isMine = conversation.assigneeId === myStaffId;
   const error = state.errors[id];
   useMarkRead(id, events.at(-1)?.seq ?? 0);
+  const headingId = `conversation-heading-${id}`;
+  const activate = sideBySide && !sideBySide.isCurrent ? sideBySide.onActivate : undefined;
 
   return (
-    <section className="console__conversation" aria-labelledby="conversation-heading">
+    <section
+      className={`console__conversation${sideBySide?.isCurrent ? ' console__conversation--current' : ''}`}
+      aria-labelledby={headingId}
+      aria-current={sideBySide?.isCurrent ? 'true' : undefined}
+      onFocus={activate}
+      onMouseDown={activate}
+    >
       <div className="conversation-head">
-        <h2 id="conversation-heading">Chat with {name}</h2>
+        <h2 id={headingId}>
+          {sideBySide?.position ? `Chat ${sideBySide.position} with ${name}` : `Chat with ${name}`}
+        </h2>
         <p className="conversation-head__facts">
           {deskName} ·{' '}
           <span className={`chat-status chat-status--${conversation.status}`}>{STATUS_NAMES[conversation.status]}</span>

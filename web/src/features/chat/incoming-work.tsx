@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useDesks } from '../../api/desks.ts';
 import { useSession } from '../auth/session-context.ts';
-import { alertSettings } from './alert-settings.ts';
+import { consoleSettings } from './console-settings.ts';
 import type { Notice } from './chat-state.ts';
 import { useChatState } from './live-connection.ts';
 import { noticeText } from './notice-text.ts';
@@ -28,7 +28,7 @@ function useTitleBadge(count: number): void {
 }
 
 function notifyDesktop(text: string): void {
-  if (!alertSettings.get().wantsNotifications || typeof Notification === 'undefined') return;
+  if (!consoleSettings.get().wantsNotifications || typeof Notification === 'undefined') return;
   // The person is looking at the dashboard already: the sound, badge and list say it.
   if (Notification.permission !== 'granted' || !document.hidden) return;
   const notification = new Notification('Branchline: a patron is waiting', { body: text, tag: 'branchline-offer' });
@@ -57,7 +57,7 @@ export function IncomingWork() {
     handled.current = Math.max(handled.current, newest);
     const offer = fresh.find((n) => n.kind === 'offer');
     if (!offer) return;
-    if (!alertSettings.get().isMuted) playOfferSound();
+    if (!consoleSettings.get().isMuted) playOfferSound();
     notifyDesktop(noticeText(offer, (id) => desks.data?.find((d) => d.id === id)?.name ?? 'a desk'));
   }, [newest, state.notices, desks.data]);
 

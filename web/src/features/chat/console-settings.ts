@@ -2,28 +2,33 @@ import { useSyncExternalStore } from 'react';
 
 const MUTED_KEY = 'branchline.chat.muted';
 const NOTIFY_KEY = 'branchline.chat.desktopNotifications';
+const SIDE_BY_SIDE_KEY = 'branchline.chat.sideBySide';
 
-export interface AlertSettings {
+/** How a person likes their console, remembered in this browser. */
+export interface ConsoleSettings {
   isMuted: boolean;
   /** The person asked for desktop notifications (the browser must also allow them). */
   wantsNotifications: boolean;
+  /** Their open chats shown next to each other rather than one at a time. */
+  sideBySide: boolean;
 }
 
-function read(): AlertSettings {
+function read(): ConsoleSettings {
   try {
     return {
       isMuted: localStorage.getItem(MUTED_KEY) === 'true',
       wantsNotifications: localStorage.getItem(NOTIFY_KEY) === 'true',
+      sideBySide: localStorage.getItem(SIDE_BY_SIDE_KEY) === 'true',
     };
   } catch {
-    return { isMuted: false, wantsNotifications: false };
+    return { isMuted: false, wantsNotifications: false, sideBySide: false };
   }
 }
 
-let snapshot: AlertSettings | null = null;
+let snapshot: ConsoleSettings | null = null;
 const listeners = new Set<() => void>();
 
-function getSnapshot(): AlertSettings {
+function getSnapshot(): ConsoleSettings {
   snapshot ??= read();
   return snapshot;
 }
@@ -52,12 +57,13 @@ function write(key: string, value: boolean): void {
   changed();
 }
 
-export const alertSettings = {
+export const consoleSettings = {
   get: getSnapshot,
   setMuted: (isMuted: boolean) => write(MUTED_KEY, isMuted),
   setWantsNotifications: (wants: boolean) => write(NOTIFY_KEY, wants),
+  setSideBySide: (sideBySide: boolean) => write(SIDE_BY_SIDE_KEY, sideBySide),
 };
 
-export function useAlertSettings(): AlertSettings {
+export function useConsoleSettings(): ConsoleSettings {
   return useSyncExternalStore(subscribe, getSnapshot);
 }
