@@ -134,17 +134,8 @@ async function resumeRetriedStart(
   deskId: string,
   token: string,
 ): Promise<StartChatResponse | undefined> {
-  const since = new Date(deps.clock.now().getTime() - RETRY_WINDOW_MS).toISOString();
-  const first = await deps.db
-    .selectFrom('conversations')
-    .select('id')
-    .where('desk_id', '=', deskId)
-    .where('start_client_id', '=', body.clientId)
-    .where('channel', '=', 'chat')
-    .where('created_at', '>=', since)
-    .where('status', 'not in', ENDED)
-    .executeTakeFirst();
-  if (!first) return undefined;
+  const first = await recentStart(deps, deskId, body.clientId, 'chat');
+  if (!first || ENDED.includes(first.status)) return undefined;
   const row = await conversations.updateConversationRow(deps.db, first.id, { patron_token_hash: hashToken(token) });
   return {
     token,
@@ -153,7 +144,23 @@ async function resumeRetriedStart(
   };
 }
 
-/** Outside hours or on a long wait: the question is kept and answered by email later. */
+/** The conversation a client id started on a desk within the last hour: a retried request finds it. */
+function recentStart(deps: Deps, deskId: string, clientId: string, channel: 'chat' | 'webform') {
+  const since = new Date(deps.clock.now().getTime() - RETRY_WINDOW_MS).toISOString();
+  return deps.db
+    .selectFrom('conversations')
+    .select(['id', 'status'])
+    .where('desk_id', '=', deskId)
+    .where('start_client_id', '=', clientId)
+    .where('channel', '=', channel)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+}
+
+/**
+ * Outside hours or on a long wait: the question is kept and answered by email later. Sent again
+ * with the same client id (its answer was lost), it is answered with the question already kept.
+ */
 export async function leaveQuestion(
   deps: Deps,
   body: LeaveQuestionBody,
@@ -163,6 +170,8 @@ export async function leaveQuestion(
   if (!found) throw errors.notFound('desk');
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);
+  const kept = await recentStart(deps, found.desk.id, body.clientId, 'webform');
+  if (kept) return { id: kept.id };
   const now = deps.clock.now().toISOString();
   const row = await commit(deps, (trx, touched) =>
     openConversation(trx, touched, {

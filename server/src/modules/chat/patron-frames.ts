@@ -47,6 +47,10 @@ export async function handlePatronFrame(
       return [];
     }
     case 'identify': {
+      if (frame.name === undefined && frame.email === undefined)
+        throw errors.validation('Give a name, an email address or both.', [
+          { path: 'name', message: 'Give a name, an email address or both' },
+        ]);
       await commit(deps, async (trx, touched) => {
         await conversations.updatePatronRow(trx, row.patron_id, {
           ...(frame.name === undefined ? {} : { name: frame.name }),
