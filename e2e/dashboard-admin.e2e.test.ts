@@ -104,4 +104,35 @@ describeInBrowser('staff dashboard: sign in, manage branches, sign out', () => {
     expect(await page.getByRole('main').innerText()).toContain('Your role does not include any administration.');
     expect(await page.getByRole('navigation', { name: 'Admin sections' }).count()).toBe(0);
   });
+
+  test('an admin sets how long chat transcripts are kept; a value out of range is refused beside the field', async () => {
+    const page = await (await session.newContext()).newPage();
+    await signIn(page, DEMO_STAFF.admin);
+    await page.goto('/staff/admin/library');
+    const form = page.getByRole('form', { name: 'Library settings' });
+    const days = form.getByLabel('Keep chat transcripts for (days)');
+    expect(await days.inputValue()).toBe('90');
+
+    await days.fill('3');
+    await form.getByRole('button', { name: 'Save library' }).click();
+    await form.getByText('At least 7 days').first().waitFor();
+    expect(await days.getAttribute('aria-invalid')).toBe('true');
+
+    await days.fill('30');
+    await form.getByRole('button', { name: 'Save library' }).click();
+    await page.getByText('Library saved').waitFor();
+    await page.reload();
+    expect(
+      await page
+        .getByRole('form', { name: 'Library settings' })
+        .getByLabel(/^Keep chat transcripts/)
+        .inputValue(),
+    ).toBe('30');
+    await page
+      .getByRole('form', { name: 'Library settings' })
+      .getByLabel(/^Keep chat transcripts/)
+      .fill('90');
+    await page.getByRole('form', { name: 'Library settings' }).getByRole('button', { name: 'Save library' }).click();
+    await page.getByText('Library saved').waitFor();
+  });
 });

@@ -102,6 +102,8 @@ export const Conversation = z.object({
   firstResponseAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
   updatedAt: Timestamp,
+  /** When the library's retention deleted the messages and what identified the patron. */
+  purgedAt: Timestamp.nullable(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -15,10 +15,20 @@ export const Library = z.object({
   websiteUrl: z.string(),
   /** Web origins allowed to embed the chat widget, e.g. https://www.library.example */
   allowedOrigins: z.array(z.string()),
+  /** Days the messages of an ended conversation and what identified the patron are kept. */
+  transcriptRetentionDays: z.number().int(),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
 export type Library = z.infer<typeof Library>;
+
+/** How long transcripts are kept: a week at least (for follow-ups), ten years at most. */
+export const TranscriptRetentionDays = z
+  .number({ error: 'A number of days' })
+  .int('A whole number of days')
+  .min(7, 'At least 7 days')
+  .max(3650, 'At most 3650 days (ten years)');
+export const DEFAULT_TRANSCRIPT_RETENTION_DAYS = 90;
 
 /** A web origin: scheme, host and optional port, nothing else. */
 export const WebOrigin = z
@@ -36,6 +46,7 @@ export const CreateLibraryBody = z.strictObject({
   contactPhone: optional(Phone),
   websiteUrl: optional(Url),
   allowedOrigins: z.array(WebOrigin).max(50).default([]),
+  transcriptRetentionDays: TranscriptRetentionDays.default(DEFAULT_TRANSCRIPT_RETENTION_DAYS),
   /**
    * The new library's first administrator, emailed a link to choose a password. Required when a
    * staff member creates a library: their own account belongs to their own library.
@@ -53,6 +64,7 @@ export const UpdateLibraryBody = z.strictObject({
   contactPhone: z.union([Phone, z.literal('')]).optional(),
   websiteUrl: z.union([Url, z.literal('')]).optional(),
   allowedOrigins: z.array(WebOrigin).max(50).optional(),
+  transcriptRetentionDays: TranscriptRetentionDays.optional(),
 });
 export type UpdateLibraryBody = z.infer<typeof UpdateLibraryBody>;
 

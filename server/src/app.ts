@@ -34,6 +34,10 @@ import { createOriginCheck } from './modules/chat/origins.ts';
 import { staffChatRoutes } from './modules/chat/staff-chat.routes.ts';
 import { HEARTBEAT_MS, LiveConnections } from './modules/routing/live-connections.ts';
 import { instanceTick, startInstance, sweep } from './modules/routing/routing.service.ts';
+import { purgeExpiredTranscripts } from './modules/conversations/retention.service.ts';
+
+const PURGE_FIRST_DELAY_MS = 60_000;
+const PURGE_EVERY_MS = 60 * 60_000;
 
 export interface BuildOptions {
   clock?: Clock;
@@ -146,9 +150,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           }, HEARTBEAT_MS)
         : undefined;
     heartbeat?.unref();
+    // Transcripts past their library's retention are deleted hourly, and once soon after start.
+    const purge = () =>
+      void purgeExpiredTranscripts(deps).catch((error: unknown) =>
+        app.log.error({ err: error }, 'deleting expired transcripts failed'),
+      );
+    const purgeSoon = sweepEvery > 0 ? setTimeout(purge, PURGE_FIRST_DELAY_MS) : undefined;
+    const purgeHourly = sweepEvery > 0 ? setInterval(purge, PURGE_EVERY_MS) : undefined;
+    purgeSoon?.unref();
+    purgeHourly?.unref();
     app.addHook('onClose', async () => {
       if (ticker) clearInterval(ticker);
       if (heartbeat) clearInterval(heartbeat);
+      clearTimeout(purgeSoon);
+      clearInterval(purgeHourly);
       await deps.groupCommit.drain();
       await deps.connections
         .stop()

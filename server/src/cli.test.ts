@@ -9,6 +9,7 @@ import { verifyPassword } from './modules/accounts/passwords.ts';
 import { loadConfig } from './platform/config.ts';
 import { openDatabase, type Db } from './platform/db/database.ts';
 import { newId } from './platform/tokens.ts';
+import { buildConversation, buildDesk } from './test/factories.ts';
 
 /*
  * The CLI opens DATABASE_URL itself, without the per-test schema the PostgreSQL harness uses, so
@@ -135,6 +136,28 @@ describe('cli', () => {
 
   describe('after the first start', () => {
     beforeEach(startServerOnce);
+
+    it('deletes transcripts past the library’s retention on demand, and says how many', async () => {
+      const id = await withDb(async (db) => {
+        const library = await db.selectFrom('libraries').select('id').executeTakeFirstOrThrow();
+        const desk = await buildDesk(db, library.id);
+        const row = await buildConversation(db, { library_id: library.id, desk_id: desk.id, connected: false });
+        await db
+          .updateTable('conversations')
+          .set({ status: 'resolved', resolved_at: new Date(Date.now() - 100 * 86_400_000).toISOString() })
+          .where('id', '=', row.id)
+          .execute();
+        return row.id;
+      });
+      const first = await cli('purge');
+      expect(first.code).toBe(0);
+      expect(first.output).toMatch(/deleted the transcripts of 1 conversation\(s\) ended more than 90 days ago/);
+      const events = await withDb((db) =>
+        db.selectFrom('conversation_events').select('seq').where('conversation_id', '=', id).execute(),
+      );
+      expect(events).toEqual([]);
+      expect((await cli('purge')).output).toMatch(/deleted the transcripts of 0 conversation\(s\)/);
+    });
 
     it('creates a staff member with the given password and does not print it', async () => {
       const password = 'a-perfectly-fine-password';

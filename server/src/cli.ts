@@ -18,6 +18,7 @@ import { loadOrCreateSecret } from './platform/secret.ts';
 import { findStaffByEmail } from './modules/accounts/staff.repo.ts';
 import { createStaff, setStaffPassword } from './modules/accounts/staff.service.ts';
 import { getDefaultLibrary } from './modules/libraries/libraries.service.ts';
+import { purgeExpiredTranscripts } from './modules/conversations/retention.service.ts';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -29,6 +30,8 @@ Commands:
   user:reset-password --email E [--password P]
                                    Set a new password (random if omitted, printed once) and end
                                    the person's sessions
+  purge                            Delete now the transcripts past each library's retention (the
+                                   server also does this every hour)
 `;
 
 export async function runCli(
@@ -77,6 +80,13 @@ export async function runCli(
         return await userCreate(deps, values, out);
       case 'user:reset-password':
         return await userResetPassword(deps, values, out);
+      case 'purge':
+        for (const report of await purgeExpiredTranscripts(deps)) {
+          out(
+            `${report.libraryName}: deleted the transcripts of ${report.conversations} conversation(s) ended more than ${report.retentionDays} days ago, and ${report.blocks} expired block(s).`,
+          );
+        }
+        return 0;
       default:
         out(`Unknown command "${command}".\n\n${USAGE}`);
         return 64;

@@ -35,6 +35,7 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
     firstResponseAt: row.first_response_at,
     resolvedAt: row.resolved_at,
     updatedAt: row.updated_at,
+    purgedAt: row.purged_at,
   };
 }
 

@@ -68,6 +68,7 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
       contact_phone: body.contactPhone,
       website_url: body.websiteUrl,
       allowed_origins_json: body.allowedOrigins,
+      transcript_retention_days: body.transcriptRetentionDays,
       created_at: now,
       updated_at: now,
     });
@@ -101,6 +102,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
         contact_phone: body.contactPhone,
         website_url: body.websiteUrl,
         allowed_origins_json: body.allowedOrigins,
+        transcript_retention_days: body.transcriptRetentionDays,
       }),
       updated_at: now,
     });

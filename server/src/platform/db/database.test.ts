@@ -91,6 +91,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0005-one-ringing-offer',
         '0006-live-connections',
         '0007-browser-blocks',
+        '0008-transcript-retention',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004-conversation-start-client-id.ts';
 import * as m0005 from './migrations/0005-one-ringing-offer.ts';
 import * as m0006 from './migrations/0006-live-connections.ts';
 import * as m0007 from './migrations/0007-browser-blocks.ts';
+import * as m0008 from './migrations/0008-transcript-retention.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-one-ringing-offer': m0005,
   '0006-live-connections': m0006,
   '0007-browser-blocks': m0007,
+  '0008-transcript-retention': m0008,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {

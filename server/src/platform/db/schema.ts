@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Table types as domain code sees them, identical on both databases:
@@ -35,6 +35,8 @@ export interface LibrariesTable {
   contact_phone: string;
   website_url: string;
   allowed_origins_json: unknown;
+  /** Days the transcript of an ended conversation is kept. */
+  transcript_retention_days: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -171,6 +173,8 @@ export interface ConversationsTable {
   first_response_at: string | null;
   resolved_at: string | null;
   updated_at: string;
+  /** When the transcript and what identified the patron were deleted (the library's retention). */
+  purged_at: string | null;
 }
 
 export interface ConversationEventsTable {

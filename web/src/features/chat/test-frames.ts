@@ -22,6 +22,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     firstResponseAt: null,
     resolvedAt: null,
     updatedAt: '2026-01-01T10:00:00.000Z',
+    purgedAt: null,
     ...overrides,
   };
 }

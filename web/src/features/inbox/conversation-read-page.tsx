@@ -72,13 +72,20 @@ export function ConversationReadPage() {
         ) : null}
       </dl>
       <h2>Messages</h2>
-      <Transcript
-        label={`Messages with ${name}`}
-        events={c.events}
-        patronName={name}
-        myStaffId={session.staff.id}
-        timeZone={timeZone}
-      />
+      {c.purgedAt ? (
+        <p className="notice">
+          The messages and the patron’s details were deleted on <DateTime iso={c.purgedAt} timeZone={timeZone} />, as
+          the library keeps transcripts only for a set time after a conversation ends (Admin → Library).
+        </p>
+      ) : (
+        <Transcript
+          label={`Messages with ${name}`}
+          events={c.events}
+          patronName={name}
+          myStaffId={session.staff.id}
+          timeZone={timeZone}
+        />
+      )}
     </>
   );
 }

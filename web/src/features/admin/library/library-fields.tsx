@@ -3,7 +3,14 @@ import { fieldId, type FormErrors } from '../../../ui/form-errors.ts';
 import { timeZoneOptions } from './time-zones.ts';
 
 export type LibraryKey =
-  'name' | 'slug' | 'timeZone' | 'contactEmail' | 'contactPhone' | 'websiteUrl' | 'allowedOrigins';
+  | 'name'
+  | 'slug'
+  | 'timeZone'
+  | 'contactEmail'
+  | 'contactPhone'
+  | 'websiteUrl'
+  | 'allowedOrigins'
+  | 'transcriptRetentionDays';
 export type LibraryDraft = Record<LibraryKey, string>;
 
 export const LIBRARY_LABELS: Readonly<Record<string, string>> = {
@@ -14,7 +21,14 @@ export const LIBRARY_LABELS: Readonly<Record<string, string>> = {
   contactPhone: 'Contact phone',
   websiteUrl: 'Website',
   allowedOrigins: 'Websites that may show the chat widget',
+  transcriptRetentionDays: 'Keep chat transcripts for (days)',
 } satisfies Record<LibraryKey, string>;
+
+/** The number of days typed, for the API (anything else is sent as typed, and refused there in words). */
+export function daysOf(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? Number.NaN : Number(trimmed);
+}
 
 /** Item errors (`allowedOrigins.1`) show on the list's one text area. */
 export const LIBRARY_ERROR_COLLAPSE = ['allowedOrigins'] as const;
@@ -72,6 +86,11 @@ export function LibraryFields({ form, draft, errors, onChange }: LibraryFieldsPr
         {...field('allowedOrigins')}
         spellCheck={false}
         hint="One per line, scheme and host only, e.g. https://www.springfield-library.org. The chat widget only works on these sites."
+      />
+      <TextField
+        {...field('transcriptRetentionDays')}
+        inputMode="numeric"
+        hint="After a conversation ends, its messages and the patron’s name, email and addresses are kept this long, then deleted. The numbers for reports stay. Between 7 and 3650."
       />
     </>
   );

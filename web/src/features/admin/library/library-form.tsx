@@ -8,6 +8,7 @@ import {
   LIBRARY_ERROR_COLLAPSE,
   LIBRARY_LABELS,
   LibraryFields,
+  daysOf,
   originsOf,
   type LibraryDraft,
 } from './library-fields.tsx';
@@ -24,11 +25,16 @@ function draftOf(library: Library): LibraryDraft {
     contactPhone: library.contactPhone,
     websiteUrl: library.websiteUrl,
     allowedOrigins: (library.allowedOrigins ?? []).join('\n'),
+    transcriptRetentionDays: String(library.transcriptRetentionDays),
   };
 }
 
 function bodyOf(draft: LibraryDraft): UpdateLibraryBody {
-  return { ...draft, allowedOrigins: originsOf(draft.allowedOrigins) };
+  return {
+    ...draft,
+    allowedOrigins: originsOf(draft.allowedOrigins),
+    transcriptRetentionDays: daysOf(draft.transcriptRetentionDays),
+  };
 }
 
 export function LibraryForm({ library }: { library: Library }) {

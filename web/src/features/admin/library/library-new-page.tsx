@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import type { CreateLibraryBody } from '@branchline/protocol';
+import { DEFAULT_TRANSCRIPT_RETENTION_DAYS, type CreateLibraryBody } from '@branchline/protocol';
 import { useCreateLibrary, useLibrary } from '../../../api/libraries.ts';
 import { ErrorSummary } from '../../../ui/error-summary.tsx';
 import { FieldError, TextField } from '../../../ui/field.tsx';
@@ -14,6 +14,7 @@ import {
   LIBRARY_ERROR_COLLAPSE,
   LIBRARY_LABELS,
   LibraryFields,
+  daysOf,
   originsOf,
   type LibraryDraft,
 } from './library-fields.tsx';
@@ -43,16 +44,18 @@ function emptyDraft(timeZone: string): NewLibraryDraft {
     contactPhone: '',
     websiteUrl: '',
     allowedOrigins: '',
+    transcriptRetentionDays: String(DEFAULT_TRANSCRIPT_RETENTION_DAYS),
     adminName: '',
     adminEmail: '',
   };
 }
 
 function bodyOf(draft: NewLibraryDraft): CreateLibraryBody {
-  const { adminName, adminEmail, allowedOrigins, ...library } = draft;
+  const { adminName, adminEmail, allowedOrigins, transcriptRetentionDays, ...library } = draft;
   return {
     ...library,
     allowedOrigins: originsOf(allowedOrigins),
+    transcriptRetentionDays: daysOf(transcriptRetentionDays),
     administrator: { name: adminName.trim(), email: adminEmail.trim() },
   };
 }
