@@ -35,6 +35,7 @@ import { staffChatRoutes } from './modules/chat/staff-chat.routes.ts';
 import { HEARTBEAT_MS, LiveConnections } from './modules/routing/live-connections.ts';
 import { instanceTick, startInstance, sweep } from './modules/routing/routing.service.ts';
 import { purgeExpiredTranscripts } from './modules/conversations/retention.service.ts';
+import { repeat } from './platform/repeat.ts';
 
 const PURGE_FIRST_DELAY_MS = 60_000;
 const PURGE_EVERY_MS = 60 * 60_000;
@@ -126,44 +127,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }
     });
     const sweepEvery = options.sweepIntervalMs ?? 1000;
-    let sweeping = false;
-    const ticker =
+    const logError = (what: string) => (error: unknown) => app.log.error({ err: error }, what);
+    const jobs =
       sweepEvery > 0
-        ? setInterval(() => {
-            if (sweeping) return;
-            sweeping = true;
-            sweep(deps)
-              .catch((error: unknown) => app.log.error({ err: error }, 'routing sweep failed'))
-              .finally(() => (sweeping = false));
-          }, sweepEvery)
-        : undefined;
-    ticker?.unref();
-    let beating = false;
-    const heartbeat =
-      sweepEvery > 0
-        ? setInterval(() => {
-            if (beating) return;
-            beating = true;
-            instanceTick(deps)
-              .catch((error: unknown) => app.log.error({ err: error }, 'instance heartbeat failed'))
-              .finally(() => (beating = false));
-          }, HEARTBEAT_MS)
-        : undefined;
-    heartbeat?.unref();
-    // Transcripts past their library's retention are deleted hourly, and once soon after start.
-    const purge = () =>
-      void purgeExpiredTranscripts(deps).catch((error: unknown) =>
-        app.log.error({ err: error }, 'deleting expired transcripts failed'),
-      );
-    const purgeSoon = sweepEvery > 0 ? setTimeout(purge, PURGE_FIRST_DELAY_MS) : undefined;
-    const purgeHourly = sweepEvery > 0 ? setInterval(purge, PURGE_EVERY_MS) : undefined;
-    purgeSoon?.unref();
-    purgeHourly?.unref();
+        ? [
+            repeat(() => sweep(deps), { everyMs: sweepEvery, onError: logError('routing sweep failed') }),
+            repeat(() => instanceTick(deps), { everyMs: HEARTBEAT_MS, onError: logError('instance heartbeat failed') }),
+            // Transcripts past their library's retention are deleted hourly, and once soon after start.
+            repeat(() => purgeExpiredTranscripts(deps), {
+              everyMs: PURGE_EVERY_MS,
+              firstAfterMs: PURGE_FIRST_DELAY_MS,
+              onError: logError('deleting expired transcripts failed'),
+            }),
+          ]
+        : [];
     app.addHook('onClose', async () => {
-      if (ticker) clearInterval(ticker);
-      if (heartbeat) clearInterval(heartbeat);
-      clearTimeout(purgeSoon);
-      clearInterval(purgeHourly);
+      await Promise.all(jobs.map((job) => job.stop()));
       await deps.groupCommit.drain();
       await deps.connections
         .stop()

@@ -63,15 +63,16 @@ describe.each(dialectsUnderTest())('blocking an abusive patron on %s', (dialect)
     });
   }
 
-  const blocksCount = async () =>
+  const countOf = async (table: 'patron_blocks' | 'conversations') =>
     Number(
       (
         await t.app.deps.db
-          .selectFrom('patron_blocks')
+          .selectFrom(table)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirstOrThrow()
       ).n,
     );
+  const blocksCount = () => countOf('patron_blocks');
 
   it('blocks the browser by default: that browser is refused, others at the same address are not', async () => {
     const id = await chatFrom('10.1.0.1', BROWSER_A);
@@ -169,27 +170,13 @@ describe.each(dialectsUnderTest())('blocking an abusive patron on %s', (dialect)
   });
 
   it('refuses a malformed browser key or scope with a typed error and starts nothing', async () => {
-    const before = Number(
-      (
-        await t.app.deps.db
-          .selectFrom('conversations')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const before = await countOf('conversations');
     for (const browser of ['short', '<script>alert(1)</script>xxxxxxxxxxxxxxxx', 'x'.repeat(65)]) {
       const response = await start('10.6.0.1', browser);
       expect(response.statusCode).toBe(400);
       expect(response.json().error.code).toBe('validation_failed');
     }
-    const after = Number(
-      (
-        await t.app.deps.db
-          .selectFrom('conversations')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const after = await countOf('conversations');
     expect(after).toBe(before);
     const id = await chatFrom('10.6.0.2', BROWSER_B + 'y');
     const wrong = await block(id, { scope: 'everyone' });

@@ -426,31 +426,24 @@ describe.each(dialectsUnderTest())('staff console on %s', (dialect) => {
       expect((await conversationRow(rang.id)).status).toBe('missed');
       expect((await leaveQuestion({ email: 'late@example.org', message: 'Any news?' })).statusCode).toBe(201);
 
+      /** A conversation answered at noon today that is not one of this library's chats. */
+      const answeredElsewhere = async (row: { library_id: string; desk_id: string; channel?: string }) => {
+        const built = await buildConversation(db, row);
+        await db
+          .updateTable('conversations')
+          .set({
+            status: 'resolved',
+            created_at: '2026-03-02T12:00:00.000Z',
+            queued_at: '2026-03-02T12:00:00.000Z',
+            accepted_at: '2026-03-02T12:10:00.000Z',
+          })
+          .where('id', '=', built.id)
+          .execute();
+      };
       const other = await otherLibrary();
-      const elsewhere = await buildConversation(db, { library_id: other.library.id, desk_id: other.desk.id });
-      await db
-        .updateTable('conversations')
-        .set({
-          status: 'resolved',
-          created_at: '2026-03-02T12:00:00.000Z',
-          queued_at: '2026-03-02T12:00:00.000Z',
-          accepted_at: '2026-03-02T12:10:00.000Z',
-        })
-        .where('id', '=', elsewhere.id)
-        .execute();
-
-      // An email conversation of this library, answered today, is not a chat.
-      const email = await buildConversation(db, { library_id: library.id, desk_id: desk.id, channel: 'email' });
-      await db
-        .updateTable('conversations')
-        .set({
-          status: 'resolved',
-          created_at: '2026-03-02T12:00:00.000Z',
-          queued_at: '2026-03-02T12:00:00.000Z',
-          accepted_at: '2026-03-02T12:10:00.000Z',
-        })
-        .where('id', '=', email.id)
-        .execute();
+      await answeredElsewhere({ library_id: other.library.id, desk_id: other.desk.id });
+      // An email conversation of this library is not a chat either.
+      await answeredElsewhere({ library_id: library.id, desk_id: desk.id, channel: 'email' });
 
       setClock('2026-03-03T04:59:00.000Z');
       expect(await today()).toEqual({ answered: 2, missed: 1, abandoned: 2, medianWaitSeconds: 35 });
