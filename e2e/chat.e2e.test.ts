@@ -67,6 +67,31 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await site?.stop();
   });
 
+  /** A patron in a browser of their own opens the widget on the library's site and asks. */
+  async function patronAsks(question: string) {
+    const context = await session.newContext({ baseURL: site.origin });
+    const page = await context.newPage();
+    await page.goto('/');
+    const widget = page.locator('branchline-chat');
+    await widget.locator('#bl-launcher').click();
+    await widget.locator('#bl-input').fill(question);
+    await widget.locator('#bl-input').press('Enter');
+    return widget;
+  }
+
+  /** Accepts the waiting chat that starts with `question` (earlier cases may have left others waiting). */
+  async function acceptChatAbout(console: Page, question: string): Promise<void> {
+    await console
+      .getByRole('listitem')
+      .filter({ hasText: question })
+      .getByRole('button', { name: /^Accept/ })
+      .click();
+    await console
+      .getByRole('region', { name: /^Chat (\d )?with / })
+      .filter({ hasText: question })
+      .waitFor();
+  }
+
   test('chat end to end: ask, answer, move pages, transfer, end and rate — with hostile text kept as text', async () => {
     const sofia = await staffAtConsole(session.context, DEMO_STAFF.librarian, 'Ask a Librarian');
     const marcus = await staffAtConsole(await session.newContext(), DEMO_STAFF.supervisor, 'Tech Help');
@@ -228,18 +253,8 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     const librarianContext = await session.newContext();
     const sofia = await staffAtConsole(librarianContext, DEMO_STAFF.librarian, 'Ask a Librarian');
 
-    const abusiveContext = await session.newContext({ baseURL: site.origin });
-    const abusive = await abusiveContext.newPage();
-    await abusive.goto('/');
-    const widget = abusive.locator('branchline-chat');
-    await widget.locator('#bl-launcher').click();
-    await widget.locator('#bl-input').fill('You are all useless and I will make you pay');
-    await widget.locator('#bl-input').press('Enter');
-    await sofia
-      .getByRole('button', { name: /^Accept/ })
-      .first()
-      .click();
-    await sofia.getByText('You are all useless and I will make you pay').waitFor();
+    const widget = await patronAsks('You are all useless and I will make you pay');
+    await acceptChatAbout(sofia, 'You are all useless and I will make you pay');
 
     await sofia.getByText('Block this patron', { exact: true }).click();
     const browserOnly = sofia.getByRole('radio', { name: 'This patron’s browser' });
@@ -258,13 +273,7 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await widget.getByText('This chat is not available right now. You can call or email the library.').waitFor();
 
     // Someone else on the same network (everyone here is 127.0.0.1) is not shut out.
-    const neighbourContext = await session.newContext({ baseURL: site.origin });
-    const neighbour = await neighbourContext.newPage();
-    await neighbour.goto('/');
-    const theirs = neighbour.locator('branchline-chat');
-    await theirs.locator('#bl-launcher').click();
-    await theirs.locator('#bl-input').fill('Can I renew a book by chat?');
-    await theirs.locator('#bl-input').press('Enter');
+    const theirs = await patronAsks('Can I renew a book by chat?');
     await sofia.getByText('Can I renew a book by chat?').first().waitFor();
     expect(await theirs.getByText('This chat is not available right now.').count()).toBe(0);
   });
@@ -273,18 +282,8 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
     const patrons = [];
     for (const question of ['Where can I print a boarding pass?', 'Do you lend telescopes?']) {
-      const context = await session.newContext({ baseURL: site.origin });
-      const page = await context.newPage();
-      await page.goto('/');
-      const widget = page.locator('branchline-chat');
-      await widget.locator('#bl-launcher').click();
-      await widget.locator('#bl-input').fill(question);
-      await widget.locator('#bl-input').press('Enter');
-      // Earlier cases may have left other chats waiting: accept this one by its preview.
-      const offer = sofia.getByRole('listitem').filter({ hasText: question });
-      await offer.getByRole('button', { name: /^Accept/ }).click();
-      await sofia.getByRole('region', { name: 'Chat with Patron' }).filter({ hasText: question }).waitFor();
-      patrons.push(widget);
+      patrons.push(await patronAsks(question));
+      await acceptChatAbout(sofia, question);
     }
 
     await sofia.getByLabel('My chats side by side').check();
