@@ -313,4 +313,54 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     expect(await patrons[1]?.locator('#bl-log').getByText('second floor').count()).toBe(0);
     await sofia.getByLabel('My chats side by side').uncheck();
   });
+
+  test('at 200% and 400% zoom the open widget fits the window, nothing is cut off, and a question can be sent', async () => {
+    const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
+    // A 1280 × 800 window at 200% zoom is 640 × 400 CSS pixels; at 400%, 320 × 200.
+    for (const viewport of [
+      { width: 640, height: 400 },
+      { width: 320, height: 200 },
+    ]) {
+      const context = await session.newContext({ baseURL: site.origin, viewport });
+      const page = await context.newPage();
+      await page.goto('/');
+      const widget = page.locator('branchline-chat');
+      await widget.locator('#bl-launcher').click();
+      const panel = widget.locator('#bl-panel');
+      const box = await panel.boundingBox();
+      expect(box, `${viewport.width} wide`).not.toBeNull();
+      expect(box?.x).toBeGreaterThanOrEqual(0);
+      expect(box?.y).toBeGreaterThanOrEqual(0);
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(viewport.width + 0.5);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(viewport.height + 0.5);
+      // Text wraps: nothing needs scrolling sideways, in the panel or the page.
+      expect(await panel.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
+      const question = `Asked at ${viewport.width} pixels wide`;
+      await widget.locator('#bl-input').fill(question);
+      const send = widget.locator('#bl-send');
+      await send.scrollIntoViewIfNeeded();
+      expect(await send.isVisible()).toBe(true);
+      await send.click();
+      await sofia.getByText(question).first().waitFor();
+      await widget.locator('#bl-log').getByText(question).waitFor();
+      // The way out stays on screen.
+      const close = widget.getByRole('button', { name: 'Hide chat' });
+      await close.scrollIntoViewIfNeeded();
+      expect(await close.isVisible()).toBe(true);
+    }
+  });
+
+  test('the widget opens without animation when the patron asks for reduced motion', async () => {
+    for (const reducedMotion of ['reduce', 'no-preference'] as const) {
+      const context = await session.newContext({ baseURL: site.origin, reducedMotion });
+      const page = await context.newPage();
+      await page.goto('/');
+      const widget = page.locator('branchline-chat');
+      await widget.locator('#bl-launcher').click();
+      const animation = await widget.locator('#bl-panel').evaluate((el) => getComputedStyle(el).animationName);
+      expect(animation, reducedMotion).toBe(reducedMotion === 'reduce' ? 'none' : 'bl-in');
+    }
+  });
 });
