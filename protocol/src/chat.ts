@@ -78,6 +78,8 @@ export const StartChatBody = z.strictObject({
   email: Email.optional(),
   language: LanguageTag.default('en'),
   browser: BrowserKey.optional(),
+  /** The library's slug, where a deployment hosts several and the page cannot say by its address. */
+  library: Slug.optional(),
 });
 export type StartChatBody = z.infer<typeof StartChatBody>;
 
@@ -97,6 +99,7 @@ export const LeaveQuestionBody = z.strictObject({
   message: MessageBody,
   language: LanguageTag.default('en'),
   browser: BrowserKey.optional(),
+  library: Slug.optional(),
 });
 export type LeaveQuestionBody = z.infer<typeof LeaveQuestionBody>;
 

@@ -49,8 +49,9 @@ function errorFrom(status: number, data: unknown): ApiError {
   return new ApiError(status, code, message, typeof retry === 'number' ? retry : null);
 }
 
-export function fetchDesk(base: string, slug: string): Promise<DeskAvailability> {
-  return request(`${base}/api/chat/desks/${encodeURIComponent(slug)}`);
+export function fetchDesk(base: string, slug: string, library: string | null = null): Promise<DeskAvailability> {
+  const query = library === null ? '' : `?library=${encodeURIComponent(library)}`;
+  return request(`${base}/api/chat/desks/${encodeURIComponent(slug)}${query}`);
 }
 
 export function startChat(base: string, body: StartChatBody): Promise<StartChatResponse> {

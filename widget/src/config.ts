@@ -7,6 +7,8 @@ export interface WidgetConfig {
   /** Server base URL without a trailing slash, e.g. https://chat.example.org */
   base: string;
   desk: string;
+  /** The library's slug, where one server hosts several and the page's address does not tell. */
+  library: string | null;
   mode: Mode;
   label: string | null;
   lang: Lang;

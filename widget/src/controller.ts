@@ -62,12 +62,13 @@ export class ChatController implements ViewActions {
     this.lang = config.mode === 'launcher' ? (storedLang(storage) ?? config.lang) : config.lang;
     this.open = config.mode === 'page';
     this.transport = browserTransport(config.base);
-    const saved = loadChat(storage, config.desk, config.base);
+    const saved = loadChat(storage, chatKey(config), config.base);
     this.conn = this.connectionFor(saved ?? emptyChat());
     this.announcedSeq = this.conn.chat.lastSeq;
     this.starter = beginChat({
       base: config.base,
       desk: config.desk,
+      library: config.library,
       language: () => this.lang,
       connection: () => this.conn,
       changed: () => this.changed(),
@@ -186,6 +187,7 @@ export class ChatController implements ViewActions {
         message,
         language: this.lang,
         ...this.browserField(),
+        ...(this.config.library ? { library: this.config.library } : {}),
       });
     } catch (error) {
       return errorText(this.lang, error instanceof ApiError ? error.code : 'network');
@@ -200,7 +202,7 @@ export class ChatController implements ViewActions {
   newChat(): void {
     this.starter.stop();
     this.conn.stop();
-    clearChat(this.storage, this.config.desk);
+    clearChat(this.storage, chatKey(this.config));
     this.conn = this.connectionFor(emptyChat());
     this.expired = false;
     this.chatAnyway = false;
@@ -255,7 +257,7 @@ export class ChatController implements ViewActions {
 
   /** The server will not go on with this chat: the patron is blocked, or the chat is gone. */
   private refused(reason: 'blocked' | 'expired' | 'missing'): void {
-    clearChat(this.storage, this.config.desk);
+    clearChat(this.storage, chatKey(this.config));
     this.conn.stop();
     if (reason === 'blocked') this.blocked = true;
     else if (reason === 'missing') this.deskState = 'missing';
@@ -296,7 +298,7 @@ export class ChatController implements ViewActions {
     this.deskState = 'loading';
     this.render();
     try {
-      this.desk = await fetchDesk(this.config.base, this.config.desk);
+      this.desk = await fetchDesk(this.config.base, this.config.desk, this.config.library);
       this.deskState = 'ready';
       this.deskAt = Date.now();
     } catch (error) {
@@ -327,7 +329,8 @@ export class ChatController implements ViewActions {
       this.saveQueued = true;
       queueMicrotask(() => {
         this.saveQueued = false;
-        if (!this.expired && !this.blocked) saveChat(this.storage, this.config.desk, this.config.base, this.conn.chat);
+        if (!this.expired && !this.blocked)
+          saveChat(this.storage, chatKey(this.config), this.config.base, this.conn.chat);
       });
     }
     this.render();
@@ -381,6 +384,11 @@ export class ChatController implements ViewActions {
       notice: this.notice,
     });
   }
+}
+
+/** Where a desk's chat is kept in the tab: per library too, when the page names one. */
+function chatKey(config: WidgetConfig): string {
+  return config.library ? `${config.library}/${config.desk}` : config.desk;
 }
 
 function storedLang(storage: StorageLike | null): Lang | null {

@@ -13,7 +13,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup(answers: Array<StartChatResponse | ApiError>) {
+function setup(answers: Array<StartChatResponse | ApiError>, library: string | null = null) {
   const transport = new FakeTransport();
   const refused: string[] = [];
   const problems: string[] = [];
@@ -26,6 +26,7 @@ function setup(answers: Array<StartChatResponse | ApiError>) {
   const starter = beginChat({
     base: 'https://chat.example.org',
     desk: 'ask',
+    library,
     language: () => 'es',
     connection: () => conn,
     changed: () => undefined,
@@ -65,6 +66,15 @@ describe('beginChat', () => {
     expect(t.conn.chat.token).toBe(TOKEN);
     expect(t.conn.chat.outbox[0]?.seq).toBe(0);
     expect(t.transport.sockets).toHaveLength(1);
+  });
+
+  it('names the library when the element does, so a server hosting several finds the right desk', async () => {
+    const s = setup([new ApiError(0, 'network', 'down')], 'eastside');
+    s.conn.send('hola');
+    s.starter.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.bodies[0]).toMatchObject({ desk: 'ask', library: 'eastside' });
+    s.starter.stop();
   });
 
   it('retries with the same clientId after a network failure', async () => {

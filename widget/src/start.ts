@@ -7,6 +7,7 @@ import { ApiError, backoffDelay, retryAfter } from './transport.ts';
 export interface StartDeps {
   base: string;
   desk: string;
+  library?: string | null;
   language(): Lang;
   /** The current connection; a different one after "Start a new chat". */
   connection(): ChatConnection;
@@ -53,6 +54,7 @@ export function beginChat(deps: StartDeps) {
         message: first.body,
         language: deps.language(),
         ...(browser === undefined ? {} : { browser }),
+        ...(deps.library ? { library: deps.library } : {}),
       });
       attempt = 0;
       if (deps.connection() !== conn) return;

@@ -27,6 +27,7 @@ export class BranchlineChat extends HTMLElement {
       {
         base: serverBase(this.getAttribute('server'), loadedFrom, location.origin),
         desk,
+        library: this.getAttribute('library')?.trim() || null,
         mode: pickMode(this.getAttribute('mode')),
         label: label ? label : null,
         lang: pickLang(this.closest('[lang]')?.getAttribute('lang')),

@@ -60,8 +60,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
   };
 
   /** Checked before anything is written, so a refused site changes nothing. */
-  const checkDeskOrigin = async (slug: string, origin: string | undefined) => {
-    const found = await findPublicDesk(deps, slug);
+  const checkDeskOrigin = async (slug: string, library: string | undefined, origin: string | undefined) => {
+    const found = await findPublicDesk(deps, slug, { library, origin });
     if (!found) throw errors.notFound('desk');
     await checkOrigin(found.library.id, origin);
   };
@@ -74,10 +74,12 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
         tags,
         summary: 'Is a desk open and staffed, and how long is the wait',
         params: z.strictObject({ slug: Slug }),
+        querystring: z.strictObject({ library: Slug.optional() }),
         response: { 200: DeskAvailability },
       },
     },
-    async (request) => deskAvailability(deps, request.params.slug),
+    async (request) =>
+      deskAvailability(deps, request.params.slug, { library: request.query.library, origin: request.headers.origin }),
   );
 
   app.post(
@@ -92,8 +94,9 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       },
     },
     async (request, reply) => {
-      await checkDeskOrigin(request.body.desk, request.headers.origin);
-      return reply.status(201).send(await startChat(deps, request.body, { ip: request.ip }));
+      const origin = request.headers.origin;
+      await checkDeskOrigin(request.body.desk, request.body.library, origin);
+      return reply.status(201).send(await startChat(deps, request.body, { ip: request.ip, origin }));
     },
   );
 
@@ -109,8 +112,9 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       },
     },
     async (request, reply) => {
-      await checkDeskOrigin(request.body.desk, request.headers.origin);
-      return reply.status(201).send(await leaveQuestion(deps, request.body, { ip: request.ip }));
+      const origin = request.headers.origin;
+      await checkDeskOrigin(request.body.desk, request.body.library, origin);
+      return reply.status(201).send(await leaveQuestion(deps, request.body, { ip: request.ip, origin }));
     },
   );
 

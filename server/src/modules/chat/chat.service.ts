@@ -8,7 +8,7 @@ import { hashToken, hmac, newId, newToken } from '../../platform/tokens.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit, type Touched, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
-import { findPublicDesk } from '../libraries/libraries.service.ts';
+import { findPublicDesk, type PublicLibraryHint } from '../libraries/libraries.service.ts';
 import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
 import { hasNoLiveConnection } from '../routing/live-connections.ts';
 import { staffedCount } from '../routing/staffing.ts';
@@ -16,6 +16,8 @@ import { estimateWait, patronEventsAfter, presentPatronConversation } from './pa
 
 export interface PatronClient {
   ip: string;
+  /** The Origin of the page the patron is on, which tells the library when the body does not. */
+  origin?: string | undefined;
 }
 
 /** Patron addresses are kept only as keyed hashes, for blocking abuse. */
@@ -39,8 +41,12 @@ function patronMarks(deps: Deps, client: PatronClient, browserKey: string | unde
 export const ENDED = conversations.CLOSED_STATUSES;
 const WAIT_TO_SUGGEST_QUESTION_SECONDS = 15 * 60;
 
-export async function deskAvailability(deps: Deps, slug: string): Promise<DeskAvailability> {
-  const found = await findPublicDesk(deps, slug);
+export async function deskAvailability(
+  deps: Deps,
+  slug: string,
+  hint: PublicLibraryHint = {},
+): Promise<DeskAvailability> {
+  const found = await findPublicDesk(deps, slug, hint);
   if (!found) throw errors.notFound('desk');
   const { desk, library } = found;
   const isOpen = isOpenAt(desk.hours, deps.clock.now(), library.timeZone);
@@ -87,7 +93,7 @@ async function assertNotBlocked(deps: Deps, libraryId: string, marks: PatronMark
 
 /** The first message starts the chat: no form first. The answer carries the resumable token. */
 export async function startChat(deps: Deps, body: StartChatBody, client: PatronClient): Promise<StartChatResponse> {
-  const found = await findPublicDesk(deps, body.desk);
+  const found = await findPublicDesk(deps, body.desk, { library: body.library, origin: client.origin });
   if (!found) throw errors.notFound('desk');
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);
@@ -166,7 +172,7 @@ export async function leaveQuestion(
   body: LeaveQuestionBody,
   client: PatronClient,
 ): Promise<{ id: string }> {
-  const found = await findPublicDesk(deps, body.desk);
+  const found = await findPublicDesk(deps, body.desk, { library: body.library, origin: client.origin });
   if (!found) throw errors.notFound('desk');
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);

@@ -24,6 +24,11 @@ export function findFirstLibrary(db: Db) {
   return db.selectFrom('libraries').selectAll().orderBy('created_at').limit(1).executeTakeFirst();
 }
 
+/** Every library, the first created first (the deployment's default library leads). */
+export function listLibrariesInOrder(db: Db) {
+  return db.selectFrom('libraries').selectAll().orderBy('created_at').orderBy('id').execute();
+}
+
 export function listLibraries(db: Db, onlyId?: string) {
   let q = db.selectFrom('libraries').selectAll().orderBy('name');
   if (onlyId !== undefined) q = q.where('id', '=', onlyId);

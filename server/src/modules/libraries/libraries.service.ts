@@ -267,11 +267,47 @@ export async function findDesk(db: Deps['db'], id: string): Promise<Desk | undef
 }
 
 /** For the public chat: an active desk by slug in the given library (or the first library). */
-export async function findPublicDesk(deps: Deps, slug: string): Promise<{ desk: Desk; library: Library } | undefined> {
-  const library = await repo.findFirstLibrary(deps.db);
+/** Which library a patron is asking: named, or told by the page they are on. */
+export interface PublicLibraryHint {
+  /** The library's slug, from the widget's `library` attribute or a page's `?library=`. */
+  library?: string | undefined;
+  /** The Origin of the page embedding the widget. */
+  origin?: string | undefined;
+}
+
+/**
+ * The library a public request is for. Named by its slug, it must exist. Otherwise a page on a
+ * website that one library allow-lists belongs to that library (each library of a cooperative
+ * embeds the chat on its own site); anything else goes to the deployment's first library.
+ */
+export async function findPublicLibrary(deps: Deps, hint: PublicLibraryHint = {}): Promise<Library | undefined> {
+  const rows = await repo.listLibrariesInOrder(deps.db);
+  if (hint.library !== undefined) {
+    const named = rows.find((r) => r.slug === hint.library);
+    return named && presentLibrary(named);
+  }
+  const origin = hint.origin?.toLowerCase();
+  const embedding =
+    origin === undefined
+      ? undefined
+      : rows.find(
+          (r) =>
+            Array.isArray(r.allowed_origins_json) &&
+            (r.allowed_origins_json as string[]).some((o) => o.toLowerCase() === origin),
+        );
+  const row = embedding ?? rows[0];
+  return row && presentLibrary(row);
+}
+
+export async function findPublicDesk(
+  deps: Deps,
+  slug: string,
+  hint: PublicLibraryHint = {},
+): Promise<{ desk: Desk; library: Library } | undefined> {
+  const library = await findPublicLibrary(deps, hint);
   if (!library) return undefined;
   const desk = (await repo.listDesks(deps.db, library.id)).find((d) => d.slug === slug && d.is_active);
-  return desk && { desk: presentDesk(desk), library: presentLibrary(library) };
+  return desk && { desk: presentDesk(desk), library };
 }
 
 export async function findLibrary(db: Deps['db'], id: string): Promise<Library | undefined> {

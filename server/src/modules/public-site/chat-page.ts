@@ -20,32 +20,46 @@ export interface ChatPageData {
   now: Date;
   locale: Locale;
   form: QuestionForm;
+  /** Set on the pages of a library other than the deployment's first: links then name it. */
+  librarySlug?: string | undefined;
+}
+
+/** The query every link of a library's pages keeps: `library=…&` for any but the first library. */
+export function scopeOf(librarySlug: string | undefined): string {
+  return librarySlug === undefined ? '' : `library=${encodeURIComponent(librarySlug)}&`;
 }
 
 /**
  * The full-page chat: the widget in page mode, and — for a browser without JavaScript — a
  * form that leaves the question to be answered by email.
  */
-export function renderChatPage({ library, desks, desk, now, locale, form }: ChatPageData): string {
+export function renderChatPage({ library, desks, desk, now, locale, form, librarySlug }: ChatPageData): string {
   const t = MESSAGES[locale];
+  const scope = scopeOf(librarySlug);
   const body = html` <h1>${t.chatWithLibrarian}</h1>
     <p class="lead">${t.chatLead}</p>
-    ${desks.length > 1 ? deskList(desks, desk, library, now, locale) : ''}
+    ${desks.length > 1 ? deskList(desks, desk, library, now, locale, scope) : ''}
     <h2 id="desk-name">${desk.name}</h2>
     <p>${desk.description}</p>
-    <branchline-chat desk="${desk.slug}" mode="page" lang="${locale}"></branchline-chat>
-    ${form.errors.length > 0 ? questionForm(desk, locale, form) : html`<noscript>${questionForm(desk, locale, form)}</noscript>`}
+    <branchline-chat
+      desk="${desk.slug}"
+      mode="page"
+      lang="${locale}"
+      ${librarySlug === undefined ? '' : html`library="${librarySlug}"`}
+    ></branchline-chat>
+    ${form.errors.length > 0 ? questionForm(desk, locale, form, scope) : html`<noscript>${questionForm(desk, locale, form, scope)}</noscript>`}
     <script src="/widget.js" defer></script>`;
   return renderPage({
     locale,
     title: `${t.chatWithLibrarian} — ${library.name}`,
     libraryName: library.name,
     path: `/chat/${desk.slug}`,
+    scope,
     body,
   });
 }
 
-function deskList(desks: Desk[], current: Desk, library: Library, now: Date, locale: Locale): SafeHtml {
+function deskList(desks: Desk[], current: Desk, library: Library, now: Date, locale: Locale, scope: string): SafeHtml {
   const t = MESSAGES[locale];
   return html`<nav aria-labelledby="desks-heading">
     <h2 id="desks-heading">${t.chatDesks}</h2>
@@ -53,7 +67,7 @@ function deskList(desks: Desk[], current: Desk, library: Library, now: Date, loc
       ${desks.map((d) => {
         const open = isOpenAt(d.hours, now, library.timeZone);
         return html`<li>
-          <a href="/chat/${d.slug}?lang=${locale}" ${d.id === current.id ? html` aria-current="page"` : ''}
+          <a href="/chat/${d.slug}?${scope}lang=${locale}" ${d.id === current.id ? html` aria-current="page"` : ''}
             >${d.name}</a
           >
           <span class="muted">— ${open ? t.openNow : t.closedNow}</span>
@@ -63,12 +77,12 @@ function deskList(desks: Desk[], current: Desk, library: Library, now: Date, loc
   </nav>`;
 }
 
-function questionForm(desk: Desk, locale: Locale, form: QuestionForm): SafeHtml {
+function questionForm(desk: Desk, locale: Locale, form: QuestionForm, scope: string): SafeHtml {
   const t = MESSAGES[locale];
   const invalid = (field: 'email' | 'message') => form.errors.includes(field);
   return html`<form
     method="post"
-    action="/chat/${desk.slug}/question?lang=${locale}"
+    action="/chat/${desk.slug}/question?${scope}lang=${locale}"
     class="card"
     aria-labelledby="question-heading"
     novalidate
@@ -117,28 +131,33 @@ ${form.message}</textarea>
   </form>`;
 }
 
-export function renderQuestionThanks(library: Library, desk: Desk, locale: Locale): string {
+export function renderQuestionThanks(library: Library, desk: Desk, locale: Locale, librarySlug?: string): string {
   const t = MESSAGES[locale];
+  const scope = scopeOf(librarySlug);
   const body = html`<h1>${t.questionThanks}</h1>
     <p class="lead">${t.questionThanksLead}</p>
-    <p><a href="/chat/${desk.slug}?lang=${locale}">${t.backToChat}</a></p>`;
+    <p><a href="/chat/${desk.slug}?${scope}lang=${locale}">${t.backToChat}</a></p>`;
   return renderPage({
     locale,
     title: `${t.questionThanks} — ${library.name}`,
     libraryName: library.name,
     path: `/chat/${desk.slug}`,
+    scope,
     body,
   });
 }
 
-export function renderDeskNotFound(library: Library | undefined, locale: Locale): string {
+export function renderDeskNotFound(library: Library | undefined, locale: Locale, librarySlug?: string): string {
   const t = MESSAGES[locale];
+  // An unknown library leads back to the deployment's own pages.
+  const scope = library ? scopeOf(librarySlug) : '';
   return renderPage({
     locale,
     title: t.deskNotFound,
     libraryName: library?.name ?? 'Branchline',
     path: '/chat',
+    scope,
     body: html`<h1>${t.deskNotFound}</h1>
-      <p><a href="/chat?lang=${locale}">${t.chatWithLibrarian}</a></p>`,
+      <p><a href="/chat?${scope}lang=${locale}">${t.chatWithLibrarian}</a></p>`,
   });
 }

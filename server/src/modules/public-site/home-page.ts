@@ -2,6 +2,7 @@ import type { Branch, Library } from '@branchline/protocol';
 import { formatClock, hoursOn } from '../libraries/opening-hours.ts';
 import { html, type SafeHtml } from './html.ts';
 import { MESSAGES, type Locale } from './messages.ts';
+import { scopeOf } from './chat-page.ts';
 import { renderPage } from './public-layout.ts';
 
 export interface HomePageData {
@@ -9,10 +10,13 @@ export interface HomePageData {
   branches: Branch[];
   now: Date;
   locale: Locale;
+  /** Set on the home page of a library other than the deployment's first. */
+  librarySlug?: string | undefined;
 }
 
-export function renderHomePage({ library, branches, now, locale }: HomePageData): string {
+export function renderHomePage({ library, branches, now, locale, librarySlug }: HomePageData): string {
   const t = MESSAGES[locale];
+  const scope = library ? scopeOf(librarySlug) : '';
   if (!library) {
     return renderPage({
       locale,
@@ -39,7 +43,7 @@ export function renderHomePage({ library, branches, now, locale }: HomePageData)
   const active = branches.filter((b) => b.isActive);
   const body = html` <h1>${t.heroTitle(library.name)}</h1>
     <p class="lead">${t.heroLead}</p>
-    <p class="cta"><a class="button" href="/chat?lang=${locale}">${t.chatWithLibrarian}</a></p>
+    <p class="cta"><a class="button" href="/chat?${scope}lang=${locale}">${t.chatWithLibrarian}</a></p>
     ${
       contacts.length > 0
         ? html`<section aria-labelledby="reach">
@@ -66,6 +70,7 @@ export function renderHomePage({ library, branches, now, locale }: HomePageData)
     title: `${library.name} — ${t.virtualBranch}`,
     libraryName: library.name,
     path: '/',
+    scope,
     body,
   });
 }

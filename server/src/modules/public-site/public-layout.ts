@@ -7,6 +7,8 @@ export interface PageFrame {
   libraryName: string;
   /** Path of this page, to build the language switch link. */
   path: string;
+  /** Query parameters every link keeps, before `lang` (`library=…&` on another library's pages). */
+  scope?: string;
   body: SafeHtml;
 }
 
@@ -17,6 +19,8 @@ export interface PageFrame {
 export function renderPage(frame: PageFrame): string {
   const t = MESSAGES[frame.locale];
   const other: Locale = frame.locale === 'en' ? 'es' : 'en';
+  const scope = frame.scope ?? '';
+  const switchTo = `${frame.path}?${scope}lang=${other}`;
   return `<!doctype html>${html`<html lang="${frame.locale}">
     <head>
       <meta charset="utf-8" />
@@ -32,9 +36,10 @@ export function renderPage(frame: PageFrame): string {
       <header class="site">
         <div class="wrap bar">
           <p class="brand">
-            <a href="/?lang=${frame.locale}">${frame.libraryName}</a> <span class="tag">${t.virtualBranch}</span>
+            <a href="/?${scope}lang=${frame.locale}">${frame.libraryName}</a>
+            <span class="tag">${t.virtualBranch}</span>
           </p>
-          <a class="lang" href="${frame.path}?lang=${other}" hreflang="${other}" lang="${other}">${t.switchTo}</a>
+          <a class="lang" href="${switchTo}" hreflang="${other}" lang="${other}">${t.switchTo}</a>
         </div>
       </header>
       <main id="main" class="wrap" tabindex="-1">${frame.body}</main>

@@ -6,18 +6,20 @@ import { z } from 'zod';
 import { system } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { leaveQuestion } from '../chat/chat.service.ts';
-import { getDefaultLibrary, listBranches, listDesksOfLibrary } from '../libraries/libraries.service.ts';
+import { findPublicLibrary, listBranches, listDesksOfLibrary } from '../libraries/libraries.service.ts';
 import {
   EMPTY_FORM,
   renderChatPage,
   renderDeskNotFound,
   renderQuestionThanks,
+  scopeOf,
   type QuestionForm,
 } from './chat-page.ts';
 import { renderHomePage } from './home-page.ts';
 import { pickLocale, type Locale } from './messages.ts';
 
-const LangQuery = z.object({ lang: z.string().max(10).optional() });
+/** `library` names a library other than the deployment's first (a cooperative's members). */
+const LangQuery = z.object({ lang: z.string().max(10).optional(), library: z.string().max(60).optional() });
 const DeskParams = z.object({ slug: Slug });
 const QuestionFormBody = z.object({
   email: z.string().max(254).default(''),
@@ -37,12 +39,15 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     { config: { access: 'public' }, schema: { hide: true, querystring: LangQuery } },
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
-      const library = await getDefaultLibrary(deps);
+      const librarySlug = request.query.library;
+      const library = await findPublicLibrary(deps, { library: librarySlug });
+      if (!library && librarySlug !== undefined)
+        return sendHtml(reply, locale, renderDeskNotFound(undefined, locale), 404);
       const branches = library ? await listBranches(deps, system, library.id) : [];
       reply.header('content-language', locale).header('vary', 'Accept-Language');
       return reply
         .type('text/html; charset=utf-8')
-        .send(renderHomePage({ library, branches, now: deps.clock.now(), locale }));
+        .send(renderHomePage({ library, branches, now: deps.clock.now(), locale, librarySlug }));
     },
   );
 
@@ -58,8 +63,9 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
 
   async function deskContext(
     slug: string | undefined,
+    librarySlug: string | undefined,
   ): Promise<{ library: Library; desks: Desk[]; desk: Desk | undefined } | undefined> {
-    const library = await getDefaultLibrary(deps);
+    const library = await findPublicLibrary(deps, { library: librarySlug });
     if (!library) return undefined;
     const desks = (await listDesksOfLibrary(deps.db, library.id)).filter((d) => d.isActive);
     const desk =
@@ -69,19 +75,20 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
 
   const showChat = async (
     slug: string | undefined,
-    lang: string | undefined,
+    query: z.infer<typeof LangQuery>,
     acceptLanguage: string | undefined,
     reply: FastifyReply,
     form: QuestionForm = EMPTY_FORM,
   ) => {
-    const locale = pickLocale(lang, acceptLanguage);
-    const context = await deskContext(slug);
-    if (!context?.desk) return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale), 404);
+    const locale = pickLocale(query.lang, acceptLanguage);
+    const context = await deskContext(slug, query.library);
+    if (!context?.desk)
+      return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, query.library), 404);
     const { library, desks, desk } = context;
     return sendHtml(
       reply,
       locale,
-      renderChatPage({ library, desks, desk, now: deps.clock.now(), locale, form }),
+      renderChatPage({ library, desks, desk, now: deps.clock.now(), locale, form, librarySlug: query.library }),
       form.errors.length ? 400 : 200,
     );
   };
@@ -89,13 +96,12 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
   app.get(
     '/chat',
     { config: { access: 'public' }, schema: { hide: true, querystring: LangQuery } },
-    async (request, reply) => showChat(undefined, request.query.lang, request.headers['accept-language'], reply),
+    async (request, reply) => showChat(undefined, request.query, request.headers['accept-language'], reply),
   );
   app.get(
     '/chat/:slug',
     { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
-    async (request, reply) =>
-      showChat(request.params.slug, request.query.lang, request.headers['accept-language'], reply),
+    async (request, reply) => showChat(request.params.slug, request.query, request.headers['accept-language'], reply),
   );
 
   app.post(
@@ -115,7 +121,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
       if (!Email.safeParse(form.email).success) form.errors.push('email');
       if (form.message.trim().length === 0) form.errors.push('message');
       if (form.errors.length > 0)
-        return showChat(request.params.slug, request.query.lang, request.headers['accept-language'], reply, form);
+        return showChat(request.params.slug, request.query, request.headers['accept-language'], reply, form);
       const body = LeaveQuestionBody.parse({
         desk: request.params.slug,
         clientId: crypto.randomBytes(12).toString('base64url'),
@@ -123,9 +129,10 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
         ...(form.name ? { name: form.name } : {}),
         message: form.message,
         language: locale,
+        ...(request.query.library === undefined ? {} : { library: request.query.library }),
       });
       await leaveQuestion(deps, body, { ip: request.ip });
-      return reply.redirect(`/chat/${request.params.slug}/thanks?lang=${locale}`, 303);
+      return reply.redirect(`/chat/${request.params.slug}/thanks?${scopeOf(request.query.library)}lang=${locale}`, 303);
     },
   );
 
@@ -134,9 +141,14 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
-      const context = await deskContext(request.params.slug);
-      if (!context?.desk) return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale), 404);
-      return sendHtml(reply, locale, renderQuestionThanks(context.library, context.desk, locale));
+      const context = await deskContext(request.params.slug, request.query.library);
+      if (!context?.desk)
+        return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, request.query.library), 404);
+      return sendHtml(
+        reply,
+        locale,
+        renderQuestionThanks(context.library, context.desk, locale, request.query.library),
+      );
     },
   );
 };
