@@ -39,7 +39,11 @@ export function createOriginCheck(deps: Deps): OriginCheck {
         all = {
           at: Date.now(),
           origins: new Set(
-            rows.flatMap((r) => (Array.isArray(r.allowed_origins_json) ? (r.allowed_origins_json as string[]) : [])),
+            rows.flatMap((r) =>
+              Array.isArray(r.allowed_origins_json)
+                ? (r.allowed_origins_json as string[]).map((o) => o.toLowerCase())
+                : [],
+            ),
           ),
         };
       }

@@ -26,6 +26,11 @@ async function conversationToActOn(
   const row = await conversations.findConversationById(deps.db, conversationId);
   if (!row) throw errors.notFound('conversation');
   authorizeOnConversation(actor, 'conversation.act', row);
+  // Past the library's retention nothing is added: a note or a block would outlive the purge.
+  if (row.purged_at !== null)
+    throw errors.conflict(
+      'This conversation’s transcript and the patron’s details were deleted under the library’s retention setting, so nothing more can be done with it.',
+    );
   const me = await findStaffMember(deps.db, actor.staffId);
   return { row, actor, displayName: me?.displayName ?? 'A librarian' };
 }
@@ -226,6 +231,10 @@ export async function blockPatron(
 ): Promise<void> {
   const { minutes, reason, scope } = block;
   const { row, actor: me, displayName } = await conversationToActOn(deps, actor, conversationId);
+  if (scope === 'network' && row.patron_ip_hash === '')
+    throw errors.validation('This patron’s address is not known, so it cannot be blocked.', [
+      { path: 'scope', message: 'This patron’s address is not known' },
+    ]);
   if (scope === 'browser' && row.patron_browser_hash === null)
     throw errors.validation('This patron’s browser cannot be recognised. Block their network address instead.', [
       { path: 'scope', message: 'This patron’s browser cannot be recognised' },

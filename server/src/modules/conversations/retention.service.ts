@@ -79,6 +79,17 @@ export async function purgeExpiredTranscripts(deps: Deps): Promise<PurgeReport[]
       });
       if (batch.length < BATCH) break;
     }
+    // Anything written to a conversation after its purge goes the same way.
+    await deps.db
+      .deleteFrom('conversation_events')
+      .where('conversation_id', 'in', (eb) =>
+        eb
+          .selectFrom('conversations')
+          .select('id')
+          .where('library_id', '=', library.id)
+          .where('purged_at', 'is not', null),
+      )
+      .execute();
     const blocks = Number(
       (
         await deps.db

@@ -112,6 +112,10 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     },
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
+      // An unknown library or desk gets the page that says so, before anything is read or kept.
+      const context = await deskContext(request.params.slug, request.query.library);
+      if (!context?.desk)
+        return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, request.query.library), 404);
       const form: QuestionForm = {
         email: request.body.email.trim(),
         name: request.body.name.trim(),
@@ -129,7 +133,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
         ...(form.name ? { name: form.name } : {}),
         message: form.message,
         language: locale,
-        ...(request.query.library === undefined ? {} : { library: request.query.library }),
+        ...(request.query.library === undefined ? {} : { library: context.library.slug }),
       });
       await leaveQuestion(deps, body, { ip: request.ip });
       return reply.redirect(`/chat/${request.params.slug}/thanks?${scopeOf(request.query.library)}lang=${locale}`, 303);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isForeignKeyViolation } from '../../platform/db/db-errors.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db/database.ts';
 
@@ -50,15 +51,22 @@ export class LiveConnections {
     if (held) held.count++;
     else this.#held.set(key, { kind, subjectId, count: 1 });
     if (!this.isRecording) return;
-    await this.db
-      .insertInto('live_connections')
-      .values({ instance_id: this.instanceId, kind, subject_id: subjectId, connections: 1 })
-      .onConflict((oc) =>
-        oc
-          .columns(['instance_id', 'kind', 'subject_id'])
-          .doUpdateSet((eb) => ({ connections: eb('live_connections.connections', '+', 1) })),
-      )
-      .execute();
+    try {
+      await this.db
+        .insertInto('live_connections')
+        .values({ instance_id: this.instanceId, kind, subject_id: subjectId, connections: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['instance_id', 'kind', 'subject_id'])
+            .doUpdateSet((eb) => ({ connections: eb('live_connections.connections', '+', 1) })),
+        )
+        .execute();
+    } catch (error) {
+      // Taken for gone since the last heartbeat: the instance row is missing. Writing everything
+      // back from the tally (this connection is in it already) records this one too.
+      if (!isForeignKeyViolation(error)) throw error;
+      await this.heartbeat();
+    }
   }
 
   /** Records a closed connection; answers whether the subject still has one here or elsewhere. */
@@ -103,11 +111,13 @@ export class LiveConnections {
       await trx
         .insertInto('server_instances')
         .values({ id: this.instanceId, started_at: now, heartbeat_at: now })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ heartbeat_at: now }))
         .execute();
       for (const { kind, subjectId, count } of this.#held.values())
         await trx
           .insertInto('live_connections')
           .values({ instance_id: this.instanceId, kind, subject_id: subjectId, connections: count })
+          .onConflict((oc) => oc.columns(['instance_id', 'kind', 'subject_id']).doUpdateSet({ connections: count }))
           .execute();
     });
   }
