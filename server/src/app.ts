@@ -18,6 +18,8 @@ import { authPlugin } from './platform/http/auth-plugin.ts';
 import { registerErrorHandling } from './platform/http/error-handler.ts';
 import { healthRoutes } from './platform/http/health.ts';
 import { metricsPlugin } from './platform/http/metrics.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { registerChatGauges } from './modules/chat/chat-metrics.ts';
 import { openApiPlugin } from './platform/http/openapi.ts';
 import { staticAssetsPlugin } from './platform/http/static-assets.ts';
 import { createOutboxMailer, createSmtpMailer, type Mailer } from './platform/mailer.ts';
@@ -98,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           ));
     const bus = options.bus ?? (config.redisUrl ? createRedisBus(config.redisUrl) : createLocalBus());
     const clock = options.clock ?? systemClock;
+    const metrics = createMetrics();
     const deps: Deps = {
       db: database.db,
       dialect: database.dialect,
@@ -105,11 +108,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       clock,
       mailer,
       bus,
-      groupCommit: new GroupCommit(database.db, { concurrency: database.dialect === 'postgres' ? 4 : 1 }),
+      groupCommit: new GroupCommit(database.db, {
+        concurrency: database.dialect === 'postgres' ? 4 : 1,
+        onGroup: (size) => metrics.groupCommitSize.observe(size),
+      }),
       connections: new LiveConnections(database.db, clock),
       log: app.log,
+      metrics,
       secret,
     };
+    registerChatGauges(deps);
     app.decorate('deps', deps);
     // Other instances share the database only through a shared bus: Redis, or one handed in
     // (several instances in one process, as tests run them).
@@ -190,7 +198,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) },
         }),
     });
-    await app.register(metricsPlugin);
+    await app.register(metricsPlugin, { registry: metrics.registry });
     await app.register(openApiPlugin);
     await app.register(authPlugin, {
       deps,

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { system } from './platform/actor.ts';
 import { GroupCommit } from './platform/db/group-commit.ts';
 import { LiveConnections } from './modules/routing/live-connections.ts';
+import { createMetrics } from './platform/metrics.ts';
 import { createLocalBus } from './platform/bus.ts';
 import { systemClock } from './platform/clock.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
@@ -72,6 +73,7 @@ export async function runCli(
       groupCommit: new GroupCommit(database.db),
       // Never started: the command line holds no connections.
       connections: new LiveConnections(database.db, systemClock),
+      metrics: createMetrics(),
       log,
       secret: config.sessionSecret ?? (await loadOrCreateSecret(database.db)),
     };

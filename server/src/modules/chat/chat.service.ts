@@ -119,6 +119,7 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
     }),
   );
   if (!row) throw new Error('conversation vanished after insert');
+  deps.metrics.chatMessages.inc({ author: 'patron' });
   await rebalance(deps, row.library_id);
   const fresh = (await conversations.findConversationById(deps.db, row.id)) ?? row;
   return {

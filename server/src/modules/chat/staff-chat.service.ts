@@ -52,7 +52,7 @@ export async function sendStaffMessage(deps: Deps, actor: Actor, input: StaffSen
   }
   const now = deps.clock.now().toISOString();
   const author = { kind: 'staff' as const, staffId: me.staffId, displayName };
-  return commit(deps, async (trx, touched) => {
+  const stored = await commit(deps, async (trx, touched) => {
     const { event, isDuplicate } = await appendEvent(
       trx,
       now,
@@ -68,8 +68,10 @@ export async function sendStaffMessage(deps: Deps, actor: Actor, input: StaffSen
     if (!isDuplicate && !input.internal && row.first_response_at === null) {
       await conversations.updateConversationRow(trx, row.id, { first_response_at: now });
     }
-    return event;
+    return { event, isDuplicate };
   });
+  if (!stored.isDuplicate && !input.internal) deps.metrics.chatMessages.inc({ author: 'staff' });
+  return stored.event;
 }
 
 /**

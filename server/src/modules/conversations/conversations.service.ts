@@ -175,7 +175,10 @@ export async function appendToOpenConversation(
     return { event, isDuplicate: false, touched };
   }, conversationId);
   const { touched, ...answer } = outcome;
-  if (touched) await announce(deps, touched);
+  if (touched) {
+    await announce(deps, touched);
+    if (input.type === 'message') deps.metrics.chatMessages.inc({ author: input.author.kind });
+  }
   return answer;
 }
 

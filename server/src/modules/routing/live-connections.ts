@@ -41,6 +41,13 @@ export class LiveConnections {
     this.#stopped = false;
   }
 
+  /** Connections of a kind this instance holds now. */
+  count(kind: ConnectionKind): number {
+    let n = 0;
+    for (const held of this.#held.values()) if (held.kind === kind) n += held.count;
+    return n;
+  }
+
   get isRecording(): boolean {
     return this.#started && !this.#stopped;
   }

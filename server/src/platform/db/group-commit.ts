@@ -23,6 +23,8 @@ export interface GroupCommitOptions {
    * a few, since each group spends most of its time waiting on round trips.
    */
   concurrency?: number;
+  /** Told the size of each group as it starts (for metrics). */
+  onGroup?: (size: number) => void;
 }
 
 /**
@@ -49,6 +51,7 @@ export class GroupCommit {
   readonly #running = new Set<Promise<void>>();
   readonly #maxGroup: number;
   readonly #concurrency: number;
+  readonly #onGroup: ((size: number) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +59,7 @@ export class GroupCommit {
   ) {
     this.#maxGroup = options.maxGroup ?? MAX_GROUP;
     this.#concurrency = Math.max(1, options.concurrency ?? 1);
+    this.#onGroup = options.onGroup;
   }
 
   run<T>(work: (trx: Db) => Promise<T>, key?: string): Promise<T> {
@@ -86,6 +90,7 @@ export class GroupCommit {
     if (this.#running.size >= this.#concurrency) return;
     const batch = this.#queue.splice(0, this.#maxGroup);
     if (batch.length === 0) return;
+    this.#onGroup?.(batch.length);
     // Lock order only matters when groups commit side by side.
     if (this.#concurrency > 1) batch.sort(byKey);
     const running: Promise<void> = this.#commit(batch).finally(() => {

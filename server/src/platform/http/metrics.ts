@@ -1,12 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 
-/** Prometheus metrics at GET /metrics: request durations by route, and process metrics. */
+/** Prometheus metrics at GET /metrics: request durations by route, with the rest of `registry`. */
 export const metricsPlugin = fp(
-  async (app: FastifyInstance) => {
-    const registry = new Registry();
-    collectDefaultMetrics({ register: registry, prefix: 'branchline_' });
+  async (app: FastifyInstance, { registry }: { registry: Registry }) => {
     const duration = new Histogram({
       name: 'branchline_http_request_duration_seconds',
       help: 'HTTP request duration in seconds, by method, route pattern and status code',
