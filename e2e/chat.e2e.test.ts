@@ -230,6 +230,55 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
       .toBe(true);
   });
 
+  test('a librarian works the console from the keyboard: Alt+A accepts, Enter sends, Alt+N switches, ? lists the keys', async () => {
+    const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
+    const questions = ['Keyboard one: is the library open late?', 'Keyboard two: can I book a study room?'];
+    const patrons = [];
+    for (const question of questions) {
+      patrons.push(await patronAsks(question));
+      await sofia.getByRole('listitem').filter({ hasText: question }).waitFor();
+    }
+    const focusedComposer = () =>
+      sofia.evaluate(() => {
+        const element = document.activeElement;
+        return element instanceof HTMLTextAreaElement ? (element.closest('section')?.textContent ?? '') : null;
+      });
+
+    // The chat that has waited longest is taken first, and the cursor lands in its message box.
+    for (const [index, question] of questions.entries()) {
+      await sofia.keyboard.press('Alt+KeyA');
+      await expect.poll(focusedComposer).toContain(question);
+      await sofia.keyboard.type(`Answer ${index + 1}`);
+      await sofia.keyboard.press('Enter');
+      await patrons[index]
+        ?.locator('#bl-log')
+        .getByText(`Answer ${index + 1}`)
+        .waitFor();
+    }
+    await sofia.keyboard.press('Alt+Digit1');
+    await expect.poll(focusedComposer).toContain(questions[0]);
+    await sofia.keyboard.press('Alt+ArrowDown');
+    await expect.poll(focusedComposer).toContain(questions[1]);
+
+    // "?" is a question mark while typing, and the list of shortcuts elsewhere.
+    await sofia.keyboard.type('?');
+    expect(await sofia.getByRole('dialog', { name: 'Keyboard shortcuts' }).count()).toBe(0);
+    await sofia.keyboard.press('Backspace');
+    await sofia.getByRole('heading', { level: 1, name: 'Chat' }).focus();
+    await sofia.keyboard.press('?');
+    const dialog = sofia.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await dialog.waitFor();
+    await expectNoSeriousViolations(sofia, 'console with the shortcuts open');
+    await sofia.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    for (const [index] of questions.entries()) {
+      await sofia.keyboard.press(`Alt+Digit${index + 1}`);
+      await sofia.getByRole('button', { name: 'End chat' }).click();
+      await sofia.getByRole('button', { name: 'Yes, end chat' }).click();
+      await patrons[index]?.locator('#bl-ended').waitFor();
+    }
+  });
+
   test('without JavaScript, /chat takes a question for an answer by email', async () => {
     const context = await session.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -256,6 +305,8 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     const widget = await patronAsks('You are all useless and I will make you pay');
     await acceptChatAbout(sofia, 'You are all useless and I will make you pay');
 
+    // The patron's earlier conversations load beside it; click once the pane has settled.
+    await sofia.getByText('None known: the patron has not given an email address.').waitFor();
     await sofia.getByText('Block this patron', { exact: true }).click();
     const browserOnly = sofia.getByRole('radio', { name: 'This patron’s browser' });
     expect(await browserOnly.isChecked()).toBe(true);
@@ -312,10 +363,17 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     expect(await patrons[0]?.locator('#bl-log').getByText('Yes, two of them').count()).toBe(0);
     expect(await patrons[1]?.locator('#bl-log').getByText('second floor').count()).toBe(0);
     await sofia.getByLabel('My chats side by side').uncheck();
+    for (const [index, widget] of patrons.entries()) {
+      await sofia.keyboard.press(`Alt+Digit${index + 1}`);
+      await sofia.getByRole('button', { name: 'End chat' }).click();
+      await sofia.getByRole('button', { name: 'Yes, end chat' }).click();
+      await widget.locator('#bl-ended').waitFor();
+    }
   });
 
   test('at 200% and 400% zoom the open widget fits the window, nothing is cut off, and a question can be sent', async () => {
-    const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
+    // Someone is on duty, so the widget offers the chat rather than the question form.
+    await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, 'Ask a Librarian');
     // A 1280 × 800 window at 200% zoom is 640 × 400 CSS pixels; at 400%, 320 × 200.
     for (const viewport of [
       { width: 640, height: 400 },
@@ -343,8 +401,8 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
       await send.scrollIntoViewIfNeeded();
       expect(await send.isVisible()).toBe(true);
       await send.click();
-      await sofia.getByText(question).first().waitFor();
       await widget.locator('#bl-log').getByText(question).waitFor();
+      await widget.locator('#bl-status').filter({ hasText: /line/ }).waitFor();
       // The way out stays on screen.
       const close = widget.getByRole('button', { name: 'Hide chat' });
       await close.scrollIntoViewIfNeeded();
