@@ -296,27 +296,40 @@ export async function patronPolled(deps: Deps, conversationId: string, waitSecon
     .execute();
 }
 
-/** Ends a chat: resolved once someone answered, abandoned if the patron gave up waiting. */
+/**
+ * Ends a chat: abandoned if nobody ever took it, resolved once someone did (also when it was
+ * since transferred back to a queue). Decided by the row as it is when it ends, not as `row`
+ * was read: an accept may land in between.
+ */
 export async function endConversation(
   deps: Deps,
   row: ConversationRow,
   by: 'patron' | { staffName: string },
 ): Promise<void> {
   const now = deps.clock.now().toISOString();
-  const status = row.status === 'queued' ? 'abandoned' : 'resolved';
+  let endedBy: string | null = null;
   const withdrawn = await commit(deps, async (trx, touched) => {
-    const ended = await conversations.transitionConversation(trx, row.id, ['queued', 'active', 'pending'], {
-      status,
-      resolved_at: now,
-      updated_at: now,
-    });
+    const closing = { resolved_at: now, updated_at: now };
+    const ended =
+      (await conversations.transitionConversation(
+        trx,
+        row.id,
+        ['queued'],
+        { ...closing, status: 'abandoned' },
+        { neverAccepted: true },
+      )) ??
+      (await conversations.transitionConversation(trx, row.id, ['queued', 'active', 'pending'], {
+        ...closing,
+        status: 'resolved',
+      }));
     if (!ended) return [];
+    endedBy = ended.assignee_id;
     await appendSystemEvent(
       trx,
       now,
       row.id,
       {
-        kind: status === 'abandoned' ? 'abandoned' : 'ended',
+        kind: ended.status === 'abandoned' ? 'abandoned' : 'ended',
         body: by === 'patron' ? 'The patron ended the chat' : `${by.staffName} ended the chat`,
         data: { by: by === 'patron' ? 'patron' : 'staff' },
       },
@@ -333,6 +346,6 @@ export async function endConversation(
       takenBy: null,
     });
   }
-  await announceWorkload(deps, [row.assignee_id]);
+  await announceWorkload(deps, [row.assignee_id, endedBy]);
   await rebalance(deps, row.library_id);
 }

@@ -182,7 +182,8 @@ export function staffSocket(deps: Deps) {
             offers,
           });
           const asked = new Map(frame.subscriptions.map((s) => [s.conversationId, s.after]));
-          for (const row of mine) follow(row.id, asked.get(row.id) ?? 0);
+          // A cursor past the log (a client's stale or wrong number) starts from its end instead.
+          for (const row of mine) follow(row.id, Math.min(asked.get(row.id) ?? 0, row.last_seq));
           for (const [id, after] of asked) if (!cursors.has(id)) await subscribe(id, after);
           return;
         }
@@ -232,7 +233,7 @@ export function staffSocket(deps: Deps) {
         send({ type: 'error', code: 'not_found', message: 'That conversation does not exist.', conversationId });
         return;
       }
-      follow(conversationId, after);
+      follow(conversationId, Math.min(after, row.last_seq));
     }
 
     socket.on('close', () => {

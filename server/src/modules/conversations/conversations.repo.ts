@@ -48,14 +48,11 @@ export function transitionConversation(
   id: string,
   from: readonly string[],
   changes: Updateable<ConversationsTable>,
+  onlyIf: { neverAccepted?: boolean } = {},
 ): Promise<ConversationRow | undefined> {
-  return db
-    .updateTable('conversations')
-    .set(changes)
-    .where('id', '=', id)
-    .where('status', 'in', from)
-    .returningAll()
-    .executeTakeFirst();
+  let q = db.updateTable('conversations').set(changes).where('id', '=', id).where('status', 'in', from);
+  if (onlyIf.neverAccepted) q = q.where('accepted_at', 'is', null);
+  return q.returningAll().executeTakeFirst();
 }
 
 export type NewEvent = Omit<Insertable<ConversationEventsTable>, 'seq' | 'conversation_id'>;

@@ -404,6 +404,13 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
   }
   const now = deps.clock.now().toISOString();
   const { row, others } = await commit(deps, async (trx, touched) => {
+    // The person's presence row is their lock: two accepts of theirs at once take turns here,
+    // so the second sees the first chat when it counts against the limit.
+    await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', actor.staffId).execute();
+    const open = (await activeChatCounts(trx, actor.libraryId)).get(actor.staffId) ?? 0;
+    if (open >= me.maxChats) {
+      throw new AppError('conflict', `You already have ${open} chats open, your limit. End one first.`);
+    }
     const taken = await conversations.transitionConversation(trx, conversationId, ['queued'], {
       status: 'active',
       assignee_id: actor.staffId,
@@ -435,6 +442,8 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
     return { row: taken, others: withdrawn };
   });
   await announceWorkload(deps, [actor.staffId]);
+  // Every dashboard tab of the person shows the chat as theirs (and stops ringing for it).
+  await publish(deps, topics.staff(actor.staffId), { kind: 'assigned', conversationId });
   await Promise.all(
     others.map((o) =>
       publish(deps, topics.staff(o.staff_id), {

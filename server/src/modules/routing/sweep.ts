@@ -76,28 +76,33 @@ export async function sweep(deps: Deps): Promise<void> {
 
 /**
  * The patron left while waiting. Missed if it rang for someone who did not answer in time;
- * abandoned if the patron gave up before anyone was asked.
+ * abandoned if the patron gave up before anyone was asked; resolved if someone had answered
+ * before the chat went back to a queue (a transfer to a desk).
  */
 async function markLeft(deps: Deps, conversationId: string, now: string): Promise<void> {
   const rang = (await offersOf(deps.db, [conversationId])).length > 0;
-  const status = rang ? 'missed' : 'abandoned';
+  const closing = { resolved_at: now, updated_at: now };
   const withdrawn = await commit(deps, async (trx, touched) => {
-    const left = await conversations.transitionConversation(trx, conversationId, ['queued'], {
-      status,
-      resolved_at: now,
-      updated_at: now,
-    });
+    const left =
+      (await conversations.transitionConversation(
+        trx,
+        conversationId,
+        ['queued'],
+        { ...closing, status: rang ? 'missed' : 'abandoned' },
+        { neverAccepted: true },
+      )) ??
+      (await conversations.transitionConversation(trx, conversationId, ['queued'], {
+        ...closing,
+        status: 'resolved',
+      }));
     if (!left) return [];
-    await appendSystemEvent(
-      trx,
-      now,
-      conversationId,
-      {
-        kind: rang ? 'missed' : 'abandoned',
-        body: rang ? 'The patron left before anyone answered' : 'The patron left the queue',
-      },
-      touched,
-    );
+    const event =
+      left.status === 'resolved'
+        ? ({ kind: 'ended', body: 'The patron left while waiting for another desk' } as const)
+        : left.status === 'missed'
+          ? ({ kind: 'missed', body: 'The patron left before anyone answered' } as const)
+          : ({ kind: 'abandoned', body: 'The patron left the queue' } as const);
+    await appendSystemEvent(trx, now, conversationId, event, touched);
     touched.queue(left.library_id);
     return closeOffers(trx, { conversationId }, 'withdrawn');
   });
