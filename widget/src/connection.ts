@@ -26,6 +26,8 @@ const MINUTE = 60_000;
 const HEALTHY_MS = 30_000;
 const PING_EVERY_MS = 25_000;
 const PONG_WAIT_MS = 8_000;
+/** A socket that says nothing this long after the hello has failed, like one that closed. */
+const WELCOME_WAIT_MS = 15_000;
 const ACK_WAIT_MS = 5_000;
 const TYPING_EXPIRES_MS = 10_000;
 const RATE_LIMIT_WAIT_MS = 5_000;
@@ -154,7 +156,8 @@ export class ChatConnection {
 
   retry(clientId: string): void {
     const item = this.chat.outbox.find((i) => i.clientId === clientId);
-    if (!item) return;
+    // Nothing more reaches an ended chat: a message it missed stays "not sent".
+    if (!item || this.isEnded) return;
     item.error = null;
     this.sentOnSocket.delete(clientId);
     this.listener.changed();
@@ -247,7 +250,11 @@ export class ChatConnection {
     try {
       link = this.transport.openSocket({
         onOpen: () => {
-          if (current()) link?.send({ type: 'hello', token, after: this.chat.lastSeq });
+          if (!current()) return;
+          link?.send({ type: 'hello', token, after: this.chat.lastSeq });
+          this.timers.set('welcome', WELCOME_WAIT_MS, () => {
+            if (current() && !this.welcomed) this.onSocketClose();
+          });
         },
         onFrame: (frame) => {
           if (current()) this.onSocketFrame(frame);
@@ -268,6 +275,7 @@ export class ChatConnection {
     this.awaitingPong = false;
     this.timers.clear('pong');
     if (frame.type === 'welcome') {
+      this.timers.clear('welcome');
       this.welcomed = true;
       this.welcomedAt = this.now();
       this.everOnline = true;
@@ -284,8 +292,12 @@ export class ChatConnection {
       this.flush();
       return;
     }
-    // Before the welcome only an error (about the hello) means anything.
-    if (this.welcomed || frame.type === 'error') this.handleFrame(frame);
+    if (this.welcomed) return this.handleFrame(frame);
+    // Before the welcome only an error (about the hello) means anything. One that does not end
+    // the chat (the server failed, or is busy) fails this socket: let it go and try again.
+    if (frame.type !== 'error') return;
+    this.handleFrame(frame);
+    if (!this.stopped) this.onSocketClose();
   }
 
   private onSocketClose(): void {
@@ -328,6 +340,7 @@ export class ChatConnection {
     this.timers.clear('ping');
     this.timers.clear('pong');
     this.timers.clear('ack');
+    this.timers.clear('welcome');
     socket?.close();
   }
 
@@ -458,7 +471,12 @@ export class ChatConnection {
   /** The chat has ended: take the last events, then let the socket go (rating and transcript go over HTTP). */
   private windDown(): void {
     this.typing = null;
-    this.timers.set('wind-down', WIND_DOWN_MS, () => this.stop());
+    this.timers.set('wind-down', WIND_DOWN_MS, () => {
+      // What the server never took is not going to be sent now: say so rather than "sending".
+      for (const item of unacked(this.chat)) item.error = 'conflict';
+      this.stop();
+      this.listener.changed();
+    });
   }
 
   private end(reason: 'expired' | 'blocked'): void {

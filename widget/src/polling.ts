@@ -83,14 +83,15 @@ export class HttpFallback {
       const startedAt = this.now();
       let pause = 0;
       try {
-        const frames = await this.transport.poll(token, this.host.chat.lastSeq, signal);
+        const after = this.host.chat.lastSeq;
+        const frames = await this.transport.poll(token, after, signal);
         if (signal.aborted) return;
         attempt = 0;
         this.host.reachable();
         for (const frame of frames) this.host.handle(frame);
         if (unacked(this.host.chat).length > 0) void this.flush();
-        if (!frames.some((f) => f.type === 'event') && this.now() - startedAt < MIN_POLL_GAP_MS)
-          pause = MIN_POLL_GAP_MS;
+        // An answer with nothing new (events already held count as nothing) waits before the next poll.
+        if (this.host.chat.lastSeq === after && this.now() - startedAt < MIN_POLL_GAP_MS) pause = MIN_POLL_GAP_MS;
       } catch (error) {
         if (signal.aborted || this.host.unreachable(error)) return;
         pause = retryAfter(error) ?? backoffDelay(attempt++, this.random);
