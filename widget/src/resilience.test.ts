@@ -11,7 +11,7 @@ import {
   saveChat,
   storageKey,
 } from './store.ts';
-import { FakeTransport, TOKEN, conversation, event } from './test-fakes.ts';
+import { FakeTransport, TOKEN, conversation, event, memoryStorage } from './test-fakes.ts';
 import { buildTimeline } from './timeline.ts';
 import { ApiError } from './transport.ts';
 
@@ -41,16 +41,6 @@ function setup(chat: Partial<SavedChat> = {}, transport = new FakeTransport()): 
 function welcome(h: Harness, over: Parameters<typeof conversation>[0] = {}): void {
   h.transport.socket.open();
   h.transport.socket.receive({ type: 'welcome', conversation: conversation(over) });
-}
-
-function memoryStorage(): StorageLike & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => void data.set(key, value),
-    removeItem: (key) => void data.delete(key),
-  };
 }
 
 const mine = (seq: number, clientId: string, body = `mine ${seq}`) =>

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type StorageLike, browserKey, clearChat, emptyChat, loadChat, saveChat, storageKey } from './store.ts';
-import { TOKEN, conversation, event } from './test-fakes.ts';
-
-function memoryStorage(): StorageLike & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    getItem: (key) => data.get(key) ?? null,
-    setItem: (key, value) => void data.set(key, value),
-    removeItem: (key) => void data.delete(key),
-  };
-}
+import { TOKEN, conversation, event, memoryStorage } from './test-fakes.ts';
 
 const SERVER = 'https://chat.example.org';
 

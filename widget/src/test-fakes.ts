@@ -1,4 +1,5 @@
 import type { PatronClientFrame, PatronConversation, PatronEvent, PatronServerFrame } from '@branchline/protocol';
+import type { StorageLike } from './store.ts';
 import type { ChatTransport, SocketHandlers, SocketLink } from './transport.ts';
 
 /** A socket the test drives by hand: open it, feed it frames, drop it. */
@@ -94,3 +95,14 @@ export function event(seq: number, over: Partial<PatronEvent> = {}): PatronEvent
 }
 
 export const TOKEN = 'tok_0123456789abcdefghijklmnop';
+
+/** Storage kept in a map, with the map to look into. */
+export function memoryStorage(): StorageLike & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return {
+    data,
+    getItem: (key) => data.get(key) ?? null,
+    setItem: (key, value) => void data.set(key, value),
+    removeItem: (key) => void data.delete(key),
+  };
+}
