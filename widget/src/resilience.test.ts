@@ -43,6 +43,17 @@ function welcome(h: Harness, over: Parameters<typeof conversation>[0] = {}): voi
   h.transport.socket.receive({ type: 'welcome', conversation: conversation(over) });
 }
 
+/** Starts the connection and lets three sockets fail in a row, which sends it to HTTP. */
+async function onHttp(h: Harness): Promise<void> {
+  h.conn.start();
+  h.transport.socket.drop();
+  await vi.advanceTimersByTimeAsync(1000);
+  h.transport.socket.drop();
+  await vi.advanceTimersByTimeAsync(2000);
+  h.transport.socket.drop();
+  expect(h.conn.via).toBe('http');
+}
+
 const mine = (seq: number, clientId: string, body = `mine ${seq}`) =>
   event(seq, { from: 'patron', displayName: null, body, clientId });
 const sends = (h: Harness, index = h.transport.sockets.length - 1) =>
@@ -290,12 +301,7 @@ describe('a socket that keeps dropping', () => {
 
   it('probes the socket after 1, 2, 4, then every 5 minutes while on HTTP, and goes back once one is welcomed', async () => {
     const h = setup();
-    h.conn.start();
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(2000);
-    h.transport.socket.drop();
+    await onHttp(h);
     expect(h.conn.via).toBe('http');
     const at = (): number => h.transport.sockets.length;
     for (const minutes of [1, 2, 4, 5, 5]) {
@@ -376,12 +382,7 @@ describe('a socket that keeps dropping', () => {
 
   it('after coming back from HTTP, reconnects a dropped socket over the socket again', async () => {
     const h = setup();
-    h.conn.start();
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(2000);
-    h.transport.socket.drop();
+    await onHttp(h);
     await vi.advanceTimersByTimeAsync(60_000);
     welcome(h);
     expect(h.conn.via).toBe('socket');
@@ -432,16 +433,6 @@ describe('a hello that fails', () => {
 });
 
 describe('HTTP fallback', () => {
-  async function onHttp(h: Harness): Promise<void> {
-    h.conn.start();
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(2000);
-    h.transport.socket.drop();
-    expect(h.conn.via).toBe('http');
-  }
-
   it('dedupes polled events that repeat or come out of order, and polls after the highest', async () => {
     const h = setup({ lastSeq: 1, events: [event(1)] });
     await onHttp(h);
@@ -710,12 +701,7 @@ describe('error frames', () => {
 
   it('ends as expired when a message POST says the token is gone', async () => {
     const h = setup();
-    h.conn.start();
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(2000);
-    h.transport.socket.drop();
+    await onHttp(h);
     h.transport.reply = () => {
       throw new ApiError(404, 'not_found', 'gone');
     };
@@ -783,12 +769,7 @@ describe('the chat ends', () => {
 
   it('stops polling after the wind-down when the end comes over HTTP', async () => {
     const h = setup();
-    h.conn.start();
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(1000);
-    h.transport.socket.drop();
-    await vi.advanceTimersByTimeAsync(2000);
-    h.transport.socket.drop();
+    await onHttp(h);
     h.transport.polls[0]?.resolve([
       { type: 'state', conversation: conversation({ status: 'resolved' }) },
       { type: 'event', event: event(1, { type: 'system', from: 'system', systemKind: 'ended' }) },
