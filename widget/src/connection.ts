@@ -92,10 +92,15 @@ export class ChatConnection {
           this.setLink(this.online ? 'reconnecting' : 'offline');
           return false;
         },
-        postFailed: (error) => {
-          if (this.isTerminal(error)) return;
+        postFailed: (error, clientId) => {
+          if (this.isTerminal(error)) return 'wait';
+          if (isRefusal(error)) {
+            this.refuseMessage(clientId, error.code);
+            return 'next';
+          }
           this.timers.set('flush', retryAfter(error) ?? backoffDelay(this.attempt++, this.random), () => this.flush());
           if (error instanceof ApiError && error.code === 'rate_limited') this.listener.problem('rate_limited', null);
+          return 'wait';
         },
       },
       this.random,
@@ -446,7 +451,9 @@ export class ChatConnection {
   }
 
   private handleError(code: string, clientId: string | null): void {
-    if (clientId === null && (code === 'unauthenticated' || code === 'not_found')) return this.end('expired');
+    // The conversation itself is gone (over HTTP the same answer is a 404): the chat has ended,
+    // whether or not the error names the message that found out.
+    if (code === 'not_found' || (clientId === null && code === 'unauthenticated')) return this.end('expired');
     if (clientId === null && code === 'forbidden') return this.end('blocked');
     const item = clientId === null ? undefined : this.chat.outbox.find((i) => i.clientId === clientId);
     if (item) {
@@ -457,6 +464,14 @@ export class ChatConnection {
       else item.error = code;
       this.listener.changed();
     }
+    this.listener.problem(code, clientId);
+  }
+
+  /** The server will never take this message as it is: it shows as not sent, with a retry. */
+  private refuseMessage(clientId: string, code: string): void {
+    const item = this.chat.outbox.find((i) => i.clientId === clientId);
+    if (item) item.error = code;
+    this.listener.changed();
     this.listener.problem(code, clientId);
   }
 
@@ -489,4 +504,17 @@ export class ChatConnection {
     this.link = link;
     this.listener.changed();
   }
+}
+
+/**
+ * A 4xx that retrying cannot change: the request itself was refused (malformed, too large, the
+ * chat closed). Not a timeout or rate limit, and not the token or block answers, which end the chat.
+ */
+function isRefusal(error: unknown): error is ApiError {
+  return (
+    error instanceof ApiError &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    ![401, 403, 404, 408, 425, 429].includes(error.status)
+  );
 }

@@ -13,8 +13,11 @@ export interface FallbackHost {
   reachable(): void;
   /** A poll failed; true when polling must stop for good (token refused). */
   unreachable(error: unknown): boolean;
-  /** A POST of a message failed; the message stays queued. */
-  postFailed(error: unknown): void;
+  /**
+   * A POST of a message failed. Answers 'next' when the server refused that message for good
+   * (it is marked not sent and the ones behind it go on), 'wait' when it stays queued for a retry.
+   */
+  postFailed(error: unknown, clientId: string): 'next' | 'wait';
 }
 
 const MIN_POLL_GAP_MS = 1000;
@@ -65,8 +68,7 @@ export class HttpFallback {
           });
           for (const frame of frames) this.host.handle(frame);
         } catch (error) {
-          this.host.postFailed(error);
-          return;
+          if (this.host.postFailed(error, item.clientId) === 'wait') return;
         }
       }
     } finally {

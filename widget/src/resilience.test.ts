@@ -560,6 +560,60 @@ describe('HTTP fallback', () => {
     expect(deliveries(h.conn)).toEqual([['patience', 'sent']]);
   });
 
+  it('marks a message whose POST is refused with a 4xx as not sent, and posts the ones behind it', async () => {
+    const h = setup();
+    h.transport.reply = (frame) => {
+      if (frame.type !== 'message.send') return [];
+      if (frame.body === 'malformed') throw new ApiError(400, 'validation_failed', 'bad body');
+      if (frame.body === 'huge') throw new ApiError(413, 'payload_too_large', 'too big');
+      return [{ type: 'ack', clientId: frame.clientId, seq: 5 }];
+    };
+    await onHttp(h);
+    const malformed = h.conn.send('malformed');
+    const huge = h.conn.send('huge');
+    h.conn.send('after');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(Object.fromEntries(deliveries(h.conn))).toEqual({ malformed: 'failed', huge: 'failed', after: 'sent' });
+    expect(h.problems).toEqual([
+      ['validation_failed', malformed.clientId],
+      ['payload_too_large', huge.clientId],
+    ]);
+    expect(h.terminal).toEqual([]);
+    // Refused for good: not posted again by itself, only when the patron retries it.
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(h.transport.posted.filter((f) => f.type === 'message.send' && f.body === 'malformed')).toHaveLength(1);
+    h.transport.reply = (frame) =>
+      frame.type === 'message.send' ? [{ type: 'ack', clientId: frame.clientId, seq: 6 }] : [];
+    h.conn.retry(malformed.clientId);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(Object.fromEntries(deliveries(h.conn))).toEqual({ malformed: 'sent', huge: 'failed', after: 'sent' });
+  });
+
+  it('retries a message whose POST timed out (408), holding the ones behind it in order', async () => {
+    const h = setup();
+    let timeouts = 1;
+    h.transport.reply = (frame) => {
+      if (frame.type !== 'message.send') return [];
+      if (timeouts-- > 0) throw new ApiError(408, 'request_timeout', 'slow');
+      return [{ type: 'ack', clientId: frame.clientId, seq: h.transport.posted.length }];
+    };
+    await onHttp(h);
+    const first = h.conn.send('first');
+    h.conn.send('second');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(deliveries(h.conn)).toEqual([
+      ['first', 'sending'],
+      ['second', 'sending'],
+    ]);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(deliveries(h.conn)).toEqual([
+      ['first', 'sent'],
+      ['second', 'sent'],
+    ]);
+    const order = h.transport.posted.filter((f) => f.type === 'message.send').map((f) => f.clientId);
+    expect(order.slice(0, 2)).toEqual([first.clientId, first.clientId]);
+  });
+
   it('ignores a poll answer that lands after the socket took over', async () => {
     const h = setup();
     await onHttp(h);
@@ -688,6 +742,17 @@ describe('error frames', () => {
       [item.clientId, 'try again'],
       [item.clientId, 'try again'],
     ]);
+  });
+
+  it('ends as expired when a message finds the conversation gone over the socket, as over HTTP', () => {
+    const h = setup();
+    h.conn.start();
+    welcome(h);
+    const item = h.conn.send('anyone there?');
+    h.transport.socket.receive({ type: 'error', code: 'not_found', message: 'gone', clientId: item.clientId });
+    expect(h.terminal).toEqual(['expired']);
+    expect(h.conn.link).toBe('idle');
+    expect(h.transport.socket.closed).toBe(true);
   });
 
   it('ends as blocked when the hello is refused as forbidden', () => {
