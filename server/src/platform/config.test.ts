@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
 
 const BASE = '/srv/branchline';
 
@@ -141,5 +142,22 @@ describe('loadConfig', () => {
 
   it('never echoes a rejected secret', () => {
     expect(configErrorOf({ SESSION_SECRET: 'hunter2-is-my-secret' }).message).not.toContain('hunter2');
+  });
+});
+
+describe('the README', () => {
+  it('documents every variable the server reads, and none it does not', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Configuration'),
+      readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1),
+    );
+    const documented = new Set(
+      section
+        .split('\n')
+        .filter((line) => line.startsWith('| `'))
+        .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([A-Z0-9_]+)`/g)].map((m) => m[1])),
+    );
+    expect([...documented].sort()).toEqual([...CONFIG_VARIABLES].sort());
   });
 });

@@ -53,6 +53,9 @@ const ConfigSchema = z.object({
     .default(1024 * 1024),
 });
 
+/** Every environment variable the server reads (the README's configuration table lists each). */
+export const CONFIG_VARIABLES = Object.keys(ConfigSchema.shape);
+
 export type Config = {
   port: number;
   host: string;
