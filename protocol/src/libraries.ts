@@ -15,6 +15,8 @@ export const Library = z.object({
   websiteUrl: z.string(),
   /** Web origins allowed to embed the chat widget, e.g. https://www.library.example */
   allowedOrigins: z.array(z.string()),
+  /** Host names this library's own public pages answer on, e.g. ask.eastside.example (a cooperative). */
+  hostnames: z.array(z.string()),
   /** Days the messages of an ended conversation and what identified the patron are kept. */
   transcriptRetentionDays: z.number().int(),
   createdAt: Timestamp,
@@ -38,6 +40,17 @@ export const WebOrigin = z
   .regex(/^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$/i, 'An origin such as https://www.library.example (no path)')
   .transform((o) => o.toLowerCase());
 
+/** A host name alone: no scheme, port or path; lowercased. */
+export const Hostname = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i,
+    'A host name such as ask.library.example (no https://, port or path)',
+  )
+  .transform((h) => h.toLowerCase());
+
 export const CreateLibraryBody = z.strictObject({
   name: Name,
   slug: Slug,
@@ -46,6 +59,7 @@ export const CreateLibraryBody = z.strictObject({
   contactPhone: optional(Phone),
   websiteUrl: optional(Url),
   allowedOrigins: z.array(WebOrigin).max(50).default([]),
+  hostnames: z.array(Hostname).max(10).default([]),
   transcriptRetentionDays: TranscriptRetentionDays.default(DEFAULT_TRANSCRIPT_RETENTION_DAYS),
   /**
    * The new library's first administrator, emailed a link to choose a password. Required when a
@@ -64,6 +78,7 @@ export const UpdateLibraryBody = z.strictObject({
   contactPhone: z.union([Phone, z.literal('')]).optional(),
   websiteUrl: z.union([Url, z.literal('')]).optional(),
   allowedOrigins: z.array(WebOrigin).max(50).optional(),
+  hostnames: z.array(Hostname).max(10).optional(),
   transcriptRetentionDays: TranscriptRetentionDays.optional(),
 });
 export type UpdateLibraryBody = z.infer<typeof UpdateLibraryBody>;

@@ -11,16 +11,24 @@ import {
 } from '@branchline/protocol';
 import cors from '@fastify/cors';
 import type {} from '@fastify/websocket';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { topics } from '../../platform/bus.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
-import { conversationForToken, deskAvailability, leaveQuestion, patronPolled, startChat } from './chat.service.ts';
+import {
+  type PatronClient,
+  conversationForToken,
+  deskAvailability,
+  leaveQuestion,
+  patronPolled,
+  startChat,
+} from './chat.service.ts';
 import { handlePatronFrame } from './patron-frames.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { findConversationById } from '../conversations/conversations.repo.ts';
-import { findPublicDesk } from '../libraries/libraries.service.ts';
+import { type PublicLibraryHint, findPublicDesk } from '../libraries/libraries.service.ts';
 import type { OriginCheck } from './origins.ts';
 import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';
 import { patronSocket } from './patron-socket.ts';
@@ -59,11 +67,23 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
     if (!(await origins.isAllowed(libraryId, origin))) throw errors.forbidden('This site may not embed the chat.');
   };
 
+  /** Which library a public request is for: named, by the host name it came to, or by the embedding site. */
+  const hintOf = (request: FastifyRequest, library: string | undefined): PublicLibraryHint => ({
+    library,
+    origin: request.headers.origin,
+    host: request.hostname,
+  });
+  const clientOf = (request: FastifyRequest): PatronClient => ({
+    ip: request.ip,
+    origin: request.headers.origin,
+    host: request.hostname,
+  });
+
   /** Checked before anything is written, so a refused site changes nothing. */
-  const checkDeskOrigin = async (slug: string, library: string | undefined, origin: string | undefined) => {
-    const found = await findPublicDesk(deps, slug, { library, origin });
+  const checkDeskOrigin = async (slug: string, hint: PublicLibraryHint) => {
+    const found = await findPublicDesk(deps, slug, hint);
     if (!found) throw errors.notFound('desk');
-    await checkOrigin(found.library.id, origin);
+    await checkOrigin(found.library.id, hint.origin);
   };
 
   app.get(
@@ -78,8 +98,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
         response: { 200: DeskAvailability },
       },
     },
-    async (request) =>
-      deskAvailability(deps, request.params.slug, { library: request.query.library, origin: request.headers.origin }),
+    async (request) => deskAvailability(deps, request.params.slug, hintOf(request, request.query.library)),
   );
 
   app.post(
@@ -94,9 +113,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       },
     },
     async (request, reply) => {
-      const origin = request.headers.origin;
-      await checkDeskOrigin(request.body.desk, request.body.library, origin);
-      return reply.status(201).send(await startChat(deps, request.body, { ip: request.ip, origin }));
+      await checkDeskOrigin(request.body.desk, hintOf(request, request.body.library));
+      return reply.status(201).send(await startChat(deps, request.body, clientOf(request)));
     },
   );
 
@@ -112,9 +130,8 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       },
     },
     async (request, reply) => {
-      const origin = request.headers.origin;
-      await checkDeskOrigin(request.body.desk, request.body.library, origin);
-      return reply.status(201).send(await leaveQuestion(deps, request.body, { ip: request.ip, origin }));
+      await checkDeskOrigin(request.body.desk, hintOf(request, request.body.library));
+      return reply.status(201).send(await leaveQuestion(deps, request.body, clientOf(request)));
     },
   );
 

@@ -18,6 +18,8 @@ export interface PatronClient {
   ip: string;
   /** The Origin of the page the patron is on, which tells the library when the body does not. */
   origin?: string | undefined;
+  /** The host name the request came to: a library's own tells which library it is. */
+  host?: string | undefined;
 }
 
 /** Patron addresses are kept only as keyed hashes, for blocking abuse. */
@@ -93,7 +95,11 @@ async function assertNotBlocked(deps: Deps, libraryId: string, marks: PatronMark
 
 /** The first message starts the chat: no form first. The answer carries the resumable token. */
 export async function startChat(deps: Deps, body: StartChatBody, client: PatronClient): Promise<StartChatResponse> {
-  const found = await findPublicDesk(deps, body.desk, { library: body.library, origin: client.origin });
+  const found = await findPublicDesk(deps, body.desk, {
+    library: body.library,
+    origin: client.origin,
+    host: client.host,
+  });
   if (!found) throw errors.notFound('desk');
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);
@@ -173,7 +179,11 @@ export async function leaveQuestion(
   body: LeaveQuestionBody,
   client: PatronClient,
 ): Promise<{ id: string }> {
-  const found = await findPublicDesk(deps, body.desk, { library: body.library, origin: client.origin });
+  const found = await findPublicDesk(deps, body.desk, {
+    library: body.library,
+    origin: client.origin,
+    host: client.host,
+  });
   if (!found) throw errors.notFound('desk');
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);

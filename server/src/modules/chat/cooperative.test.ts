@@ -5,6 +5,7 @@ import { buildDesk, buildLibrary } from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 
 const B_SITE = 'https://www.eastside-library.example';
+const B_HOST = 'ask.eastside-library.example';
 let counter = 0;
 const clientId = () => `coop-${(counter++).toString().padStart(6, '0')}`;
 
@@ -24,6 +25,7 @@ describe.each(dialectsUnderTest())('chat for a cooperative of libraries on %s', 
       name: 'Eastside Library',
       slug: 'eastside',
       allowed_origins_json: [B_SITE],
+      hostnames_json: [B_HOST],
       created_at: '2026-02-01T00:00:00.000Z',
     });
     firstDesk = await buildDesk(db, first.id, { slug: 'ask', name: 'Ask Westside' });
@@ -118,5 +120,66 @@ describe.each(dialectsUnderTest())('chat for a cooperative of libraries on %s', 
     const thanks = await desk(left.headers.location as string);
     expect(thanks.statusCode).toBe(200);
     expect(thanks.body).toContain('href="/chat/ask?library=eastside&amp;lang=en"');
+  });
+
+  describe('a library with its own host name', () => {
+    const at = (host: string) => ({ host });
+
+    it('answers for the library whose host name the request came to, unless another is named', async () => {
+      expect((await desk('/api/chat/desks/ask', at(B_HOST))).json()).toMatchObject({ name: 'Ask Eastside' });
+      expect((await desk('/api/chat/desks/ask', at('ASK.Eastside-Library.example:8443'))).json()).toMatchObject({
+        name: 'Ask Eastside',
+      });
+      expect((await desk(`/api/chat/desks/ask?library=${first.slug}`, at(B_HOST))).json()).toMatchObject({
+        name: 'Ask Westside',
+      });
+      expect((await desk('/api/chat/desks/ask', at('elsewhere.example'))).json()).toMatchObject({
+        name: 'Ask Westside',
+      });
+      const started = await start({}, { ...at(B_HOST), origin: B_SITE });
+      expect(started.statusCode, started.body).toBe(201);
+      expect(await libraryOf(started.json().conversation.id)).toEqual({
+        library_id: second.id,
+        desk_id: secondDesk.id,
+      });
+    });
+
+    it('still checks the embedding website against that library', async () => {
+      const before = await t.app.deps.db.selectFrom('conversations').select('id').execute();
+      const refused = await start({}, { ...at(B_HOST), origin: 'https://www.westside-library.example' });
+      expect(refused.statusCode).toBe(403);
+      expect((await t.app.deps.db.selectFrom('conversations').select('id').execute()).length).toBe(before.length);
+    });
+
+    it('serves that library’s home and chat pages, with links that need no ?library=', async () => {
+      const home = await desk('/', at(B_HOST));
+      expect(home.statusCode).toBe(200);
+      expect(home.body).toContain('Eastside Library');
+      expect(home.body).not.toContain('Westside Library');
+      expect(home.body).not.toMatch(/library=/);
+      const page = await desk('/chat/ask', at(B_HOST));
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('Ask Eastside');
+      expect(page.body).not.toMatch(/library=/);
+      expect((await desk('/chat/ask?library=nowhere', at(B_HOST))).statusCode).toBe(404);
+    });
+
+    it('keeps a question left there without JavaScript with that library', async () => {
+      const left = await t.app.inject({
+        method: 'POST',
+        url: '/chat/ask/question?lang=en',
+        headers: { host: B_HOST, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'email=neighbour%40example.org&name=&message=Do+you+lend+telescopes%3F',
+      });
+      expect(left.statusCode, left.body).toBe(303);
+      expect(left.headers.location).toBe('/chat/ask/thanks?lang=en');
+      const kept = await t.app.deps.db
+        .selectFrom('conversations')
+        .innerJoin('patrons', 'patrons.id', 'conversations.patron_id')
+        .select(['conversations.library_id', 'conversations.desk_id'])
+        .where('patrons.email', '=', 'neighbour@example.org')
+        .execute();
+      expect(kept).toEqual([{ library_id: second.id, desk_id: secondDesk.id }]);
+    });
   });
 });

@@ -11,6 +11,7 @@ export function presentLibrary(row: LibraryRow): Library {
     contactPhone: row.contact_phone,
     websiteUrl: row.website_url,
     allowedOrigins: Array.isArray(row.allowed_origins_json) ? (row.allowed_origins_json as string[]) : [],
+    hostnames: Array.isArray(row.hostnames_json) ? (row.hostnames_json as string[]) : [],
     transcriptRetentionDays: row.transcript_retention_days,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

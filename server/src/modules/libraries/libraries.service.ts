@@ -59,6 +59,7 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
   }
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
+    await refuseHostnamesInUse(trx, body.hostnames, undefined);
     const inserted = await repo.insertLibrary(trx, {
       id: newId(),
       name: body.name,
@@ -68,6 +69,7 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
       contact_phone: body.contactPhone,
       website_url: body.websiteUrl,
       allowed_origins_json: body.allowedOrigins,
+      hostnames_json: unique(body.hostnames),
       transcript_retention_days: body.transcriptRetentionDays,
       created_at: now,
       updated_at: now,
@@ -93,6 +95,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
   authorizeOnLibrary(actor, 'library.update', existing.id, 'library');
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
+    if (body.hostnames) await refuseHostnamesInUse(trx, body.hostnames, id);
     const updated = await repo.updateLibraryRow(trx, id, {
       ...defined({
         name: body.name,
@@ -102,6 +105,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
         contact_phone: body.contactPhone,
         website_url: body.websiteUrl,
         allowed_origins_json: body.allowedOrigins,
+        hostnames_json: body.hostnames && unique(body.hostnames),
         transcript_retention_days: body.transcriptRetentionDays,
       }),
       updated_at: now,
@@ -115,6 +119,25 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
     return updated;
   });
   return presentLibrary(row);
+}
+
+/** A host name opens one library's pages: naming one another library already has is a conflict. */
+async function refuseHostnamesInUse(db: Deps['db'], hostnames: string[], libraryId: string | undefined) {
+  if (hostnames.length === 0) return;
+  for (const other of await repo.listLibrariesInOrder(db)) {
+    if (other.id === libraryId || !Array.isArray(other.hostnames_json)) continue;
+    const theirs = other.hostnames_json as string[];
+    const index = hostnames.findIndex((h) => theirs.includes(h));
+    if (index >= 0) {
+      throw errors.conflict(`${hostnames[index]} already opens the pages of ${other.name}.`, [
+        { path: `hostnames.${index}`, message: `Already used by ${other.name}` },
+      ]);
+    }
+  }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
 }
 
 async function requireLibrary(
@@ -266,19 +289,21 @@ export async function findDesk(db: Deps['db'], id: string): Promise<Desk | undef
   return row && presentDesk(row);
 }
 
-/** For the public chat: an active desk by slug in the given library (or the first library). */
 /** Which library a patron is asking: named, or told by the page they are on. */
 export interface PublicLibraryHint {
   /** The library's slug, from the widget's `library` attribute or a page's `?library=`. */
   library?: string | undefined;
   /** The Origin of the page embedding the widget. */
   origin?: string | undefined;
+  /** The host name the request came to (a library's own, e.g. ask.eastside.example). */
+  host?: string | undefined;
 }
 
 /**
- * The library a public request is for. Named by its slug, it must exist. Otherwise a page on a
- * website that one library allow-lists belongs to that library (each library of a cooperative
- * embeds the chat on its own site); anything else goes to the deployment's first library.
+ * The library a public request is for. Named by its slug, it must exist. Otherwise, in order: the
+ * library whose own host name the request came to (each library of a cooperative can have its
+ * own, e.g. ask.eastside.example); the library that allow-lists the website embedding the widget;
+ * the deployment's first library.
  */
 export async function findPublicLibrary(deps: Deps, hint: PublicLibraryHint = {}): Promise<Library | undefined> {
   const rows = await repo.listLibrariesInOrder(deps.db);
@@ -286,17 +311,18 @@ export async function findPublicLibrary(deps: Deps, hint: PublicLibraryHint = {}
     const named = rows.find((r) => r.slug === hint.library);
     return named && presentLibrary(named);
   }
+  const host = hint.host?.toLowerCase();
   const origin = hint.origin?.toLowerCase();
-  const embedding =
-    origin === undefined
-      ? undefined
-      : rows.find(
-          (r) =>
-            Array.isArray(r.allowed_origins_json) &&
-            (r.allowed_origins_json as string[]).some((o) => o.toLowerCase() === origin),
-        );
-  const row = embedding ?? rows[0];
+  const row =
+    (host === undefined ? undefined : rows.find((r) => lists(r.hostnames_json, host))) ??
+    (origin === undefined ? undefined : rows.find((r) => lists(r.allowed_origins_json, origin))) ??
+    rows[0];
   return row && presentLibrary(row);
+}
+
+/** Whether a stored JSON list of host names or origins holds this one (stored lists may predate lowercasing). */
+function lists(json: unknown, value: string): boolean {
+  return Array.isArray(json) && json.some((item) => typeof item === 'string' && item.toLowerCase() === value);
 }
 
 export async function findPublicDesk(

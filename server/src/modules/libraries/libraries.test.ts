@@ -74,6 +74,47 @@ describe.each(dialectsUnderTest())('libraries, branches and desks API on %s', (d
   });
   afterAll(() => t.close());
 
+  it('keeps the host names of a library’s own pages: lowercased, once each, and never another library’s', async () => {
+    const saved = await call(as.admin, 'PATCH', inLib(), {
+      hostnames: ['Ask.Riverbend.example', 'ask.riverbend.example', 'chat.riverbend.example'],
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(Library.parse(saved.json()).hostnames).toEqual(['ask.riverbend.example', 'chat.riverbend.example']);
+
+    for (const bad of [
+      'https://ask.riverbend.example',
+      'ask.riverbend.example:8443',
+      'ask.riverbend.example/chat',
+      '-x.example',
+      'a b.example',
+      '<script>',
+    ]) {
+      const refused = await call(as.admin, 'PATCH', inLib(), { hostnames: ['fine.example', bad] });
+      expect(refused.statusCode, bad).toBe(400);
+      expect((errorOf(refused).details as Array<{ path: string }>).map((f) => f.path)).toEqual(['hostnames.1']);
+    }
+    const before = await rowOf('libraries', otherLib.id);
+    const taken = await call(as.otherAdmin, 'PATCH', `/api/libraries/${otherLib.id}`, {
+      hostnames: ['other.example', 'CHAT.riverbend.example'],
+    });
+    expect(taken.statusCode).toBe(409);
+    expect(errorOf(taken)).toMatchObject({
+      code: 'conflict',
+      details: [{ path: 'hostnames.1', message: 'Already used by Riverbend Library' }],
+    });
+    expect(await rowOf('libraries', otherLib.id)).toEqual(before);
+    // Its own names again are no conflict; clearing them frees them for others.
+    expect((await call(as.admin, 'PATCH', inLib(), { hostnames: ['chat.riverbend.example'] })).statusCode).toBe(200);
+    expect((await call(as.admin, 'PATCH', inLib(), { hostnames: [] })).statusCode).toBe(200);
+    const freed = await call(as.otherAdmin, 'PATCH', `/api/libraries/${otherLib.id}`, {
+      hostnames: ['chat.riverbend.example'],
+    });
+    expect(freed.statusCode).toBe(200);
+    expect((await call(as.otherAdmin, 'PATCH', `/api/libraries/${otherLib.id}`, { hostnames: [] })).statusCode).toBe(
+      200,
+    );
+  });
+
   it('lets an admin read and edit their library, and records it in the audit log', async () => {
     const read = await call(as.admin, 'GET', inLib());
     expect(read.statusCode).toBe(200);

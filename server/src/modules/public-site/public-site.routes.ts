@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Email, LeaveQuestionBody, Slug, type Desk, type Library } from '@branchline/protocol';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { system } from '../../platform/actor.ts';
@@ -40,7 +40,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
       const librarySlug = request.query.library;
-      const library = await findPublicLibrary(deps, { library: librarySlug });
+      const library = await findPublicLibrary(deps, { library: librarySlug, host: request.hostname });
       if (!library && librarySlug !== undefined)
         return sendHtml(reply, locale, renderDeskNotFound(undefined, locale), 404);
       const branches = library ? await listBranches(deps, system, library.id) : [];
@@ -61,11 +61,13 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     },
   );
 
+  /** The library (named, or by the host name the page was asked on) and the desk a page is for. */
   async function deskContext(
     slug: string | undefined,
     librarySlug: string | undefined,
+    host: string,
   ): Promise<{ library: Library; desks: Desk[]; desk: Desk | undefined } | undefined> {
-    const library = await findPublicLibrary(deps, { library: librarySlug });
+    const library = await findPublicLibrary(deps, { library: librarySlug, host });
     if (!library) return undefined;
     const desks = (await listDesksOfLibrary(deps.db, library.id)).filter((d) => d.isActive);
     const desk =
@@ -75,13 +77,13 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
 
   const showChat = async (
     slug: string | undefined,
-    query: z.infer<typeof LangQuery>,
-    acceptLanguage: string | undefined,
+    request: Pick<FastifyRequest, 'headers' | 'hostname'> & { query: z.infer<typeof LangQuery> },
     reply: FastifyReply,
     form: QuestionForm = EMPTY_FORM,
   ) => {
-    const locale = pickLocale(query.lang, acceptLanguage);
-    const context = await deskContext(slug, query.library);
+    const query = request.query;
+    const locale = pickLocale(query.lang, request.headers['accept-language']);
+    const context = await deskContext(slug, query.library, request.hostname);
     if (!context?.desk)
       return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, query.library), 404);
     const { library, desks, desk } = context;
@@ -96,12 +98,12 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
   app.get(
     '/chat',
     { config: { access: 'public' }, schema: { hide: true, querystring: LangQuery } },
-    async (request, reply) => showChat(undefined, request.query, request.headers['accept-language'], reply),
+    async (request, reply) => showChat(undefined, request, reply),
   );
   app.get(
     '/chat/:slug',
     { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
-    async (request, reply) => showChat(request.params.slug, request.query, request.headers['accept-language'], reply),
+    async (request, reply) => showChat(request.params.slug, request, reply),
   );
 
   app.post(
@@ -113,7 +115,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
       // An unknown library or desk gets the page that says so, before anything is read or kept.
-      const context = await deskContext(request.params.slug, request.query.library);
+      const context = await deskContext(request.params.slug, request.query.library, request.hostname);
       if (!context?.desk)
         return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, request.query.library), 404);
       const form: QuestionForm = {
@@ -124,8 +126,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
       };
       if (!Email.safeParse(form.email).success) form.errors.push('email');
       if (form.message.trim().length === 0) form.errors.push('message');
-      if (form.errors.length > 0)
-        return showChat(request.params.slug, request.query, request.headers['accept-language'], reply, form);
+      if (form.errors.length > 0) return showChat(request.params.slug, request, reply, form);
       const body = LeaveQuestionBody.parse({
         desk: request.params.slug,
         clientId: crypto.randomBytes(12).toString('base64url'),
@@ -133,7 +134,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
         ...(form.name ? { name: form.name } : {}),
         message: form.message,
         language: locale,
-        ...(request.query.library === undefined ? {} : { library: context.library.slug }),
+        library: context.library.slug,
       });
       await leaveQuestion(deps, body, { ip: request.ip });
       return reply.redirect(`/chat/${request.params.slug}/thanks?${scopeOf(request.query.library)}lang=${locale}`, 303);
@@ -145,7 +146,7 @@ export const publicSiteRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (ap
     { config: { access: 'public' }, schema: { hide: true, params: DeskParams, querystring: LangQuery } },
     async (request, reply) => {
       const locale = pickLocale(request.query.lang, request.headers['accept-language']);
-      const context = await deskContext(request.params.slug, request.query.library);
+      const context = await deskContext(request.params.slug, request.query.library, request.hostname);
       if (!context?.desk)
         return sendHtml(reply, locale, renderDeskNotFound(context?.library, locale, request.query.library), 404);
       return sendHtml(

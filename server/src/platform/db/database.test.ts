@@ -92,6 +92,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0006-live-connections',
         '0007-browser-blocks',
         '0008-transcript-retention',
+        '0009-library-hostnames',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')

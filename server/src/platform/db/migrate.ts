@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005-one-ringing-offer.ts';
 import * as m0006 from './migrations/0006-live-connections.ts';
 import * as m0007 from './migrations/0007-browser-blocks.ts';
 import * as m0008 from './migrations/0008-transcript-retention.ts';
+import * as m0009 from './migrations/0009-library-hostnames.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-live-connections': m0006,
   '0007-browser-blocks': m0007,
   '0008-transcript-retention': m0008,
+  '0009-library-hostnames': m0009,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {

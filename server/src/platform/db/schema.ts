@@ -35,6 +35,7 @@ export interface LibrariesTable {
   contact_phone: string;
   website_url: string;
   allowed_origins_json: unknown;
+  hostnames_json: Generated<unknown>;
   /** Days the transcript of an ended conversation is kept. */
   transcript_retention_days: Generated<number>;
   created_at: string;

@@ -10,6 +10,7 @@ export type LibraryKey =
   | 'contactPhone'
   | 'websiteUrl'
   | 'allowedOrigins'
+  | 'hostnames'
   | 'transcriptRetentionDays';
 export type LibraryDraft = Record<LibraryKey, string>;
 
@@ -21,6 +22,7 @@ export const LIBRARY_LABELS: Readonly<Record<string, string>> = {
   contactPhone: 'Contact phone',
   websiteUrl: 'Website',
   allowedOrigins: 'Websites that may show the chat widget',
+  hostnames: 'Host names of this library’s own chat pages',
   transcriptRetentionDays: 'Keep chat transcripts for (days)',
 } satisfies Record<LibraryKey, string>;
 
@@ -31,9 +33,9 @@ export function daysOf(text: string): number {
 }
 
 /** Item errors (`allowedOrigins.1`) show on the list's one text area. */
-export const LIBRARY_ERROR_COLLAPSE = ['allowedOrigins'] as const;
+export const LIBRARY_ERROR_COLLAPSE = ['allowedOrigins', 'hostnames'] as const;
 
-/** "https://a.example\nhttps://b.example" (or commas, or spaces) → the list the API takes. */
+/** "https://a.example\nhttps://b.example" (or commas, or spaces) → the list the API takes; host names too. */
 export function originsOf(text: string): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
@@ -86,6 +88,11 @@ export function LibraryFields({ form, draft, errors, onChange }: LibraryFieldsPr
         {...field('allowedOrigins')}
         spellCheck={false}
         hint="One per line, scheme and host only, e.g. https://www.springfield-library.org. The chat widget only works on these sites."
+      />
+      <TextAreaField
+        {...field('hostnames')}
+        spellCheck={false}
+        hint="Only when several libraries share this server: one per line, host name only, e.g. ask.springfield-library.org. Pages and chats opened at these addresses belong to this library. Optional."
       />
       <TextField
         {...field('transcriptRetentionDays')}

@@ -25,6 +25,7 @@ function draftOf(library: Library): LibraryDraft {
     contactPhone: library.contactPhone,
     websiteUrl: library.websiteUrl,
     allowedOrigins: (library.allowedOrigins ?? []).join('\n'),
+    hostnames: (library.hostnames ?? []).join('\n'),
     transcriptRetentionDays: String(library.transcriptRetentionDays),
   };
 }
@@ -33,6 +34,7 @@ function bodyOf(draft: LibraryDraft): UpdateLibraryBody {
   return {
     ...draft,
     allowedOrigins: originsOf(draft.allowedOrigins),
+    hostnames: originsOf(draft.hostnames),
     transcriptRetentionDays: daysOf(draft.transcriptRetentionDays),
   };
 }

@@ -44,6 +44,7 @@ function emptyDraft(timeZone: string): NewLibraryDraft {
     contactPhone: '',
     websiteUrl: '',
     allowedOrigins: '',
+    hostnames: '',
     transcriptRetentionDays: String(DEFAULT_TRANSCRIPT_RETENTION_DAYS),
     adminName: '',
     adminEmail: '',
@@ -51,10 +52,11 @@ function emptyDraft(timeZone: string): NewLibraryDraft {
 }
 
 function bodyOf(draft: NewLibraryDraft): CreateLibraryBody {
-  const { adminName, adminEmail, allowedOrigins, transcriptRetentionDays, ...library } = draft;
+  const { adminName, adminEmail, allowedOrigins, hostnames, transcriptRetentionDays, ...library } = draft;
   return {
     ...library,
     allowedOrigins: originsOf(allowedOrigins),
+    hostnames: originsOf(hostnames),
     transcriptRetentionDays: daysOf(transcriptRetentionDays),
     administrator: { name: adminName.trim(), email: adminEmail.trim() },
   };
