@@ -158,7 +158,16 @@ export const PatronServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), conversation: PatronConversation }),
   z.object({ type: z.literal('state'), conversation: PatronConversation }),
   z.object({ type: z.literal('event'), event: PatronEvent }),
-  z.object({ type: z.literal('ack'), clientId: z.string(), seq: z.number().int().positive() }),
+  z.object({
+    type: z.literal('ack'),
+    clientId: z.string(),
+    seq: z.number().int().positive(),
+    /**
+     * Over a WebSocket, the message's own event when it is the next one that socket delivers:
+     * the socket then does not send it again as an `event` frame. Never over HTTP.
+     */
+    event: PatronEvent.optional(),
+  }),
   z.object({ type: z.literal('typing'), displayName: z.string(), isTyping: z.boolean() }),
   z.object({ type: z.literal('seen'), seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('pong') }),

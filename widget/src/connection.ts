@@ -427,10 +427,13 @@ export class ChatConnection {
         if (!addEvent(this.chat, frame.event)) return;
         if (frame.event.from === 'staff' && frame.event.displayName === this.typing) this.typing = null;
         break;
-      case 'ack':
-        if (!applyAck(this.chat, frame.clientId, frame.seq)) return;
+      case 'ack': {
+        // The socket's ack may carry the message's own event instead of sending it again.
+        const added = frame.event !== undefined && addEvent(this.chat, frame.event);
+        if (!applyAck(this.chat, frame.clientId, frame.seq) && !added) return;
         if (unacked(this.chat).length === 0) this.timers.clear('ack');
         break;
+      }
       case 'typing':
         this.typing = frame.isTyping ? frame.displayName : null;
         if (frame.isTyping)

@@ -160,6 +160,39 @@ describe('acknowledgements', () => {
     expect(buildTimeline(h.conn.chat)).toHaveLength(1);
   });
 
+  it('takes the event an ack carries, and then ignores the same event arriving again', async () => {
+    const h = setup();
+    h.conn.start();
+    welcome(h);
+    h.transport.socket.receive({ type: 'event', event: event(1) });
+    const item = h.conn.send('carried');
+    h.transport.socket.receive({
+      type: 'ack',
+      clientId: item.clientId,
+      seq: 2,
+      event: mine(2, item.clientId, 'carried'),
+    });
+    expect(h.conn.chat.outbox).toEqual([]);
+    expect(h.conn.chat.lastSeq).toBe(2);
+    expect(h.conn.chat.events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(deliveries(h.conn).at(-1)).toEqual(['carried', 'sent']);
+    const before = h.changes();
+    h.transport.socket.receive({ type: 'event', event: mine(2, item.clientId, 'carried') });
+    h.transport.socket.receive({
+      type: 'ack',
+      clientId: item.clientId,
+      seq: 2,
+      event: mine(2, item.clientId, 'carried'),
+    });
+    expect(h.changes()).toBe(before);
+    expect(buildTimeline(h.conn.chat).filter((i) => i.body === 'carried')).toHaveLength(1);
+    // A reload resumes after it, as after any event.
+    h.transport.socket.drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    h.transport.socket.open();
+    expect(h.transport.socket.sent[0]).toEqual({ type: 'hello', token: TOKEN, after: 2 });
+  });
+
   it('ignores a duplicated ack and an ack for a message it never sent', () => {
     const h = setup();
     h.conn.start();

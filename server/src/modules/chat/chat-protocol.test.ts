@@ -231,6 +231,54 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(await eventCount(conversationId)).toBe(before + 1);
   });
 
+  it('gives the patron their own message once: in its ack when it is next in line, else as an event in order', async () => {
+    const { token, conversationId, patronSocket, staffSocket } = await activeChat();
+    const eventSeqs = (socket: TestSocket) =>
+      socket.frames.flatMap((f) => {
+        const event = (f.type === 'event' || f.type === 'ack' ? f.event : undefined) as { seq: number } | undefined;
+        return event ? [event.seq] : [];
+      });
+    patronSocket.send({ type: 'message.send', clientId: 'own-message-1', body: 'Mine <b>only</b>' });
+    const ack = await patronSocket.next((f) => f.type === 'ack' && f.clientId === 'own-message-1');
+    expect(ack.event).toMatchObject({
+      seq: ack.seq,
+      from: 'patron',
+      body: 'Mine <b>only</b>',
+      clientId: 'own-message-1',
+    });
+    await staffSocket.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === ack.seq);
+    patronSocket.send({ type: 'message.send', clientId: 'own-message-1', body: 'Mine <b>only</b>' });
+    const again = await patronSocket.next((f) => f.type === 'ack' && f.clientId === 'own-message-1');
+    expect(again).toEqual({ type: 'ack', clientId: 'own-message-1', seq: ack.seq });
+    staffSocket.send({ type: 'message.send', conversationId, clientId: 'reply-after-own', body: 'Noted' });
+    const reply = await patronSocket.next((f) => f.type === 'event' && (f.event as { body: string }).body === 'Noted');
+    expect((reply.event as { seq: number }).seq).toBe(ack.seq + 1);
+    expect(eventSeqs(patronSocket).filter((seq) => seq === ack.seq)).toHaveLength(1);
+
+    // A socket that says hello from the start and sends at once: the log comes first, in order,
+    // and the new message once, as an event after it, since the ack could not carry it.
+    const fresh = await open('/api/chat/ws');
+    fresh.send({ type: 'hello', token, after: 0 });
+    fresh.send({ type: 'message.send', clientId: 'own-message-2', body: 'From another tab' });
+    const freshAck = await fresh.next((f) => f.type === 'ack' && f.clientId === 'own-message-2');
+    expect(freshAck.event).toBeUndefined();
+    await fresh.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === freshAck.seq);
+    const seqs = eventSeqs(fresh);
+    expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b));
+    expect(seqs.at(-1)).toBe(freshAck.seq);
+    // The first tab gets it as an event: it did not send it.
+    await patronSocket.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === freshAck.seq);
+
+    // Over HTTP an ack never carries the event: the next poll brings it in order.
+    const posted = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat/frames',
+      headers: { 'x-chat-token': token },
+      payload: { type: 'message.send', clientId: 'own-message-3', body: 'By HTTP' },
+    });
+    expect(posted.json().frames).toEqual([{ type: 'ack', clientId: 'own-message-3', seq: freshAck.seq + 1 }]);
+  });
+
   it('gives acks in send order with distinct sequence numbers, even for concurrent HTTP sends', async () => {
     const { token, conversationId, patronSocket } = await activeChat();
     for (let i = 0; i < 5; i++) patronSocket.send({ type: 'message.send', clientId: `burst-ws-${i}`, body: `ws ${i}` });

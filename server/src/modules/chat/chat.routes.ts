@@ -25,7 +25,7 @@ import {
   patronPolled,
   startChat,
 } from './chat.service.ts';
-import { handlePatronFrame } from './patron-frames.ts';
+import { handlePatronFrame, withoutOwnEvent } from './patron-frames.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { findConversationById } from '../conversations/conversations.repo.ts';
 import { type PublicLibraryHint, findPublicDesk } from '../libraries/libraries.service.ts';
@@ -151,7 +151,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       await checkOrigin(row.library_id, request.headers.origin);
       const frame = request.body as Exclude<PatronClientFrame, { type: 'hello' }>;
       await patronPolled(deps, row.id, MAX_POLL_SECONDS + 5);
-      return { frames: await handlePatronFrame(deps, flood, row.id, frame) };
+      return { frames: (await handlePatronFrame(deps, flood, row.id, frame)).map(withoutOwnEvent) };
     },
   );
 

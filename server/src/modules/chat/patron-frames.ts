@@ -7,7 +7,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { appendToOpenConversation, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { ENDED, endConversation } from './chat.service.ts';
 import type { FloodGuard } from './flood-guard.ts';
-import { presentPatronConversation } from './patron-view.ts';
+import { presentPatronConversation, presentPatronEvent } from './patron-view.ts';
 
 /** Handles one frame from a patron (socket or HTTP fallback); answers the frames to send back. */
 export async function handlePatronFrame(
@@ -126,13 +126,20 @@ async function sendMessage(
     if (outcome.refused === 'not_found') throw errors.notFound('conversation');
     return [errorFrame('conflict', 'This chat has ended. Start a new chat to ask something else.', frame.clientId)];
   }
-  return [{ type: 'ack', clientId: frame.clientId, seq: outcome.event.seq }];
+  const ack = { type: 'ack', clientId: frame.clientId, seq: outcome.event.seq } as const;
+  return [outcome.isDuplicate ? ack : { ...ack, event: presentPatronEvent(outcome.event) }];
 }
 
 /** The conversation as the patron sees it now, read again after a change (or as it was, if gone). */
 async function stateFrame(deps: Deps, before: ConversationRow): Promise<PatronServerFrame> {
   const row = (await conversations.findConversationById(deps.db, before.id)) ?? before;
   return { type: 'state', conversation: await presentPatronConversation(deps, row) };
+}
+
+/** An ack as the HTTP fallback sends it: without the event, which the next poll brings in order. */
+export function withoutOwnEvent(frame: PatronServerFrame): PatronServerFrame {
+  if (frame.type !== 'ack' || frame.event === undefined) return frame;
+  return { type: 'ack', clientId: frame.clientId, seq: frame.seq };
 }
 
 export function errorFrame(code: AppError['code'], message: string, clientId?: string): PatronServerFrame {

@@ -8,7 +8,7 @@ import { isAppError } from '../../platform/errors.ts';
 import * as conversations from '../conversations/conversations.repo.ts';
 import { eventsSince } from '../conversations/conversations.service.ts';
 import { conversationForToken, patronConnected, patronDisconnected } from './chat.service.ts';
-import { handlePatronFrame } from './patron-frames.ts';
+import { handlePatronFrame, withoutOwnEvent } from './patron-frames.ts';
 import type { FloodGuard } from './flood-guard.ts';
 import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import { isVisibleToPatron, presentPatronConversation, presentPatronEvent } from './patron-view.ts';
@@ -54,6 +54,18 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
         send({ type: 'state', conversation: await presentPatronConversation(deps, row) });
       });
 
+    /**
+     * An ack carries its message's event when that event is the next this socket delivers: the
+     * cursor moves past it and no `event` frame repeats it. After a gap (an event not yet sent,
+     * or a note the patron never sees) the event comes in order as an `event` frame instead.
+     */
+    const ownEventOnce = (frame: PatronServerFrame): PatronServerFrame => {
+      if (frame.type !== 'ack' || frame.event === undefined) return frame;
+      if (frame.event.seq !== cursor + 1) return withoutOwnEvent(frame);
+      cursor = frame.event.seq;
+      return frame;
+    };
+
     const onConversation = (message: BusMessage) => {
       if (message.kind === 'events') {
         if (message.lastSeq > cursor) void deliver(message.events);
@@ -93,7 +105,7 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
           }
           if (!conversationId)
             return send({ type: 'error', code: 'unauthenticated', message: 'Say hello with your chat token first.' });
-          for (const reply of await handlePatronFrame(deps, flood, conversationId, frame)) send(reply);
+          for (const reply of await handlePatronFrame(deps, flood, conversationId, frame)) send(ownEventOnce(reply));
         } catch (error) {
           if (isAppError(error))
             return send({
