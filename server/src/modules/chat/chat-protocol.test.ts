@@ -252,7 +252,7 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(again).toEqual({ type: 'ack', clientId: 'own-message-1', seq: ack.seq });
     staffSocket.send({ type: 'message.send', conversationId, clientId: 'reply-after-own', body: 'Noted' });
     const reply = await patronSocket.next((f) => f.type === 'event' && (f.event as { body: string }).body === 'Noted');
-    expect((reply.event as { seq: number }).seq).toBe(ack.seq + 1);
+    expect((reply.event as { seq: number }).seq).toBe((ack.seq as number) + 1);
     expect(eventSeqs(patronSocket).filter((seq) => seq === ack.seq)).toHaveLength(1);
 
     // A socket that says hello from the start and sends at once: the log comes first, in order,
@@ -276,7 +276,9 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
       headers: { 'x-chat-token': token },
       payload: { type: 'message.send', clientId: 'own-message-3', body: 'By HTTP' },
     });
-    expect(posted.json().frames).toEqual([{ type: 'ack', clientId: 'own-message-3', seq: freshAck.seq + 1 }]);
+    expect(posted.json().frames).toEqual([
+      { type: 'ack', clientId: 'own-message-3', seq: (freshAck.seq as number) + 1 },
+    ]);
   });
 
   it('gives acks in send order with distinct sequence numbers, even for concurrent HTTP sends', async () => {
