@@ -5,36 +5,10 @@ import { expectNoSeriousViolations } from './support/axe.ts';
 import { describeInBrowser, useBrowser } from './support/browser.ts';
 import { startLibrarySite, type LibrarySite } from './support/library-site.ts';
 import { useServer } from './support/server.ts';
-import { DEMO_PASSWORD, DEMO_STAFF, signIn } from './support/staff.ts';
+import { DEMO_STAFF, OPEN_ALWAYS, adminApi, signIn } from './support/staff.ts';
 
 /** Where README screenshots go when SCREENSHOTS=1. */
 const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../docs/screenshots');
-
-const ALL_DAY = [{ opens: '00:00', closes: '23:59' }];
-const OPEN_ALWAYS = {
-  weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
-  exceptions: [],
-};
-
-/** Signs in over the API as the admin and answers a fetch that carries the session and CSRF token. */
-async function adminApi(baseUrl: string): Promise<(method: string, path: string, body?: unknown) => Promise<unknown>> {
-  const login = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO_STAFF.admin, password: DEMO_PASSWORD }),
-  });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    return response.status === 204 ? undefined : response.json();
-  };
-}
 
 /** A librarian at the console, available on one desk. */
 async function staffAtConsole(context: BrowserContext, email: string, desk: string): Promise<Page> {

@@ -43,3 +43,33 @@ export async function waitForLoaded(page: Page): Promise<void> {
   const loading = page.getByRole('status').filter({ hasText: /^Loading / });
   await expect.poll(() => loading.count(), { timeout: 15_000 }).toBe(0);
 }
+
+/** A call to the API as the demo admin: method, path and JSON body; answers the parsed JSON. */
+export type AdminApi = (method: string, path: string, body?: unknown) => Promise<unknown>;
+
+const ALL_DAY = [{ opens: '00:00', closes: '23:59' }];
+/** Desk hours that are always open, so tests do not depend on the time of day. */
+export const OPEN_ALWAYS = {
+  weekly: { mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY, sun: ALL_DAY },
+  exceptions: [],
+};
+
+/** Signs in over the API as the admin and answers a fetch that carries the session and CSRF token. */
+export async function adminApi(baseUrl: string): Promise<AdminApi> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO_STAFF.admin, password: DEMO_PASSWORD }),
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.status === 204 ? undefined : response.json();
+  };
+}

@@ -7,7 +7,7 @@ export const css = `
 :host{all:initial;display:block}
 :host([hidden]){display:none}
 .bl{font:400 max(16px,1rem)/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
--webkit-text-size-adjust:100%;color:var(--fg);
+-webkit-text-size-adjust:100%;color:var(--fg);overflow-wrap:anywhere;
 --accent:var(--branchline-accent,#1d4ed8);--accent-fg:var(--branchline-accent-text,#fff);
 --bg:#fff;--fg:#1b1b1f;--muted:#4b4b57;--line:#6b6b78;--soft:#eef0f5;--link:#1a4b9c;--err:#b3261e;--focus:#1a4b9c}
 @media (prefers-color-scheme:dark){.bl{--bg:#18181c;--fg:#f1f1f4;--muted:#c3c3cc;--line:#9a9aa6;--soft:#2a2a31;

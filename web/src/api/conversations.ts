@@ -44,9 +44,9 @@ export function useConversation(id: string) {
   });
 }
 
-export function usePatronHistory(id: string) {
+export function usePatronHistory(id: string, email: string | null) {
   return useQuery({
-    queryKey: queryKeys.patronHistory(id),
+    queryKey: queryKeys.patronHistory(id, email),
     queryFn: async () => (await api.get<{ items: Conversation[] }>(`${conversationPath(id)}/history`)).items,
   });
 }

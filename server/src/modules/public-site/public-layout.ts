@@ -53,7 +53,7 @@ const STYLES = `
 @media (prefers-color-scheme:dark){:root{--bg:#10151d;--fg:#e8edf3;--muted:#b8c2cf;--accent:#8cc4ff;--accent-fg:#0b1420;--card:#1a2230;--border:#3a4658;--focus:#fbbf24}}
 *{box-sizing:border-box}
 html{font-size:100%}
-body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 -apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",system-ui,sans-serif}
+body{margin:0;background:var(--bg);color:var(--fg);font:1rem/1.5 -apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,"Liberation Sans","DejaVu Sans",system-ui,sans-serif;overflow-wrap:anywhere}
 a{color:var(--accent)}
 a:focus-visible,button:focus-visible{outline:3px solid var(--focus);outline-offset:2px}
 .wrap{max-width:44rem;margin:0 auto;padding:0 1rem}

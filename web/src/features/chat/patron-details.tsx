@@ -53,7 +53,7 @@ export function PatronDetails({ conversation, desks, timeZone }: PatronDetailsPr
 
 /** The same patron's earlier conversations, when they gave an email address. */
 export function EarlierConversations({ conversation, desks, timeZone }: PatronDetailsProps) {
-  const history = usePatronHistory(conversation.id);
+  const history = usePatronHistory(conversation.id, conversation.patron.email);
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">Earlier conversations</h2>
