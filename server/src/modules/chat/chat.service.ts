@@ -9,7 +9,7 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit, type Touched, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk, type PublicLibraryHint } from '../libraries/libraries.service.ts';
-import { announceWorkload, rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { announceWorkload, rebalance, unansweredOutcome, withdrawOffers } from '../routing/routing.service.ts';
 import { hasNoLiveConnection } from '../routing/live-connections.ts';
 import { staffedCount } from '../routing/staffing.ts';
 import { estimateWait, patronEventsAfter, presentPatronConversation } from './patron-view.ts';
@@ -320,12 +320,14 @@ export async function endConversation(
   let endedBy: string | null = null;
   const withdrawn = await commit(deps, async (trx, touched) => {
     const closing = { resolved_at: now, updated_at: now };
+    // A patron ending a chat that rang unanswered counts it missed, as leaving the page does.
+    const unanswered = by === 'patron' ? await unansweredOutcome(trx, row.id) : 'abandoned';
     const ended =
       (await conversations.transitionConversation(
         trx,
         row.id,
         ['queued'],
-        { ...closing, status: 'abandoned' },
+        { ...closing, status: unanswered },
         { neverAccepted: true },
       )) ??
       (await conversations.transitionConversation(trx, row.id, ['queued', 'active', 'pending'], {
@@ -339,8 +341,13 @@ export async function endConversation(
       now,
       row.id,
       {
-        kind: ended.status === 'abandoned' ? 'abandoned' : 'ended',
-        body: by === 'patron' ? 'The patron ended the chat' : `${by.staffName} ended the chat`,
+        kind: ended.status === 'missed' || ended.status === 'abandoned' ? ended.status : 'ended',
+        body:
+          ended.status === 'missed'
+            ? 'The patron ended the chat before anyone answered'
+            : by === 'patron'
+              ? 'The patron ended the chat'
+              : `${by.staffName} ended the chat`,
         data: { by: by === 'patron' ? 'patron' : 'staff' },
       },
       touched,

@@ -358,7 +358,7 @@ describe.each(dialectsUnderTest())('chat protocol edges on %s', (dialect) => {
   });
 
   describe('ending and rating', () => {
-    it('a patron who ends while waiting abandons the chat; a second end, or staff ending after, adds nothing', async () => {
+    it('a patron who ends while it rings unanswered counts it missed; a second end, or staff ending after, adds nothing', async () => {
       const ringing = await person();
       const ringingTab = await staffTab(ringing.session);
       await available(ringingTab);
@@ -367,9 +367,9 @@ describe.each(dialectsUnderTest())('chat protocol edges on %s', (dialect) => {
       await ringingTab.next(offerFor(conversationId));
 
       patronSocket.send({ type: 'end' });
-      const abandoned = await patronSocket.next((f) => f.type === 'event' && pEvent(f).systemKind === 'abandoned');
-      expect(pEvent(abandoned).body).toBe('The patron ended the chat');
-      await patronSocket.next((f) => f.type === 'state' && convOf(f).status === 'abandoned');
+      const missed = await patronSocket.next((f) => f.type === 'event' && pEvent(f).systemKind === 'missed');
+      expect(pEvent(missed).body).toBe('The patron ended the chat before anyone answered');
+      await patronSocket.next((f) => f.type === 'state' && convOf(f).status === 'missed');
       expect(
         await ringingTab.next((f) => f.type === 'offer.withdrawn' && f.conversationId === conversationId),
       ).toMatchObject({ reason: 'abandoned' });
@@ -381,14 +381,14 @@ describe.each(dialectsUnderTest())('chat protocol edges on %s', (dialect) => {
       const supervisor = await person({ role: 'supervisor' });
       const staffEnd = await staffCall(supervisor.session, 'POST', `/api/conversations/${conversationId}/end`);
       expect(staffEnd.statusCode).toBe(200);
-      expect(conversationOf(staffEnd).status).toBe('abandoned');
+      expect(conversationOf(staffEnd).status).toBe('missed');
       expect(await events(conversationId)).toEqual(before);
 
       ringingTab.send({ type: 'conversation.accept', conversationId });
       expect(await ringingTab.next((f) => f.type === 'error' && f.conversationId === conversationId)).toMatchObject({
         code: 'conflict',
       });
-      expect(await row(conversationId)).toMatchObject({ status: 'abandoned', assignee_id: null });
+      expect(await row(conversationId)).toMatchObject({ status: 'missed', assignee_id: null });
     });
 
     it('a patron who ends an answered chat resolves it; staff ending after adds nothing, and nobody can still talk', async () => {
@@ -681,7 +681,7 @@ describe.each(dialectsUnderTest())('chat protocol edges on %s', (dialect) => {
         { code: 'conflict' },
       );
       expect(await row(taken.conversationId)).toMatchObject({ status: 'active', assignee_id: first.row.id });
-      expect(await row(left.conversationId)).toMatchObject({ status: 'abandoned', assignee_id: null });
+      expect(await row(left.conversationId)).toMatchObject({ status: 'missed', assignee_id: null });
     });
 
     it('refuses an accept at the chat limit and leaves the chat waiting for someone else', async () => {

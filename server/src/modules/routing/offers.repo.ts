@@ -72,3 +72,14 @@ export function closeOffers(
   if (where.offerId !== undefined) q = q.where('id', '=', where.offerId);
   return q.returningAll().execute();
 }
+
+/** Takes the deadline off a ringing offer (its desk now rings everyone until someone answers). */
+export async function clearRingDeadline(db: Db, offerId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('conversation_offers')
+    .set({ ring_until: null })
+    .where('id', '=', offerId)
+    .where('state', '=', 'ringing')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -2,7 +2,7 @@ import type { Desk, DeskQueue, Presence, PresenceStatus, SetPresenceBody } from 
 import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
-import type { ConversationRow, PresenceRow } from '../../platform/db/schema.ts';
+import type { ConversationRow, OfferRow, PresenceRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { findStaffMember, listStaffMembers } from '../accounts/staff.service.ts';
@@ -10,7 +10,14 @@ import { authorizeOnConversation } from '../conversations/conversations.policy.t
 import * as conversations from '../conversations/conversations.repo.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
-import { closeOffers, insertOffer, offersOf, ringingOffersOfStaff, withdrawStaleOffers } from './offers.repo.ts';
+import {
+  clearRingDeadline,
+  closeOffers,
+  insertOffer,
+  offersOf,
+  ringingOffersOfStaff,
+  withdrawStaleOffers,
+} from './offers.repo.ts';
 import {
   connectedAmong,
   departedInstances,
@@ -101,7 +108,7 @@ export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBod
     {
       status: body.status,
       desk_ids_json: [...new Set(body.deskIds)],
-      // "Longest free" counts from when the person became available.
+      // "Longest free" counts from when the person became available (or their chats last changed).
       ...(existing?.status === 'available' ? {} : { free_since: now }),
     },
     now,
@@ -140,9 +147,17 @@ export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<
   ).unref();
 }
 
-/** Tells people whose number of open chats changed, so their presence shows it. */
+/**
+ * Tells people whose number of open chats changed, so their presence shows it. Their idle time
+ * starts again: assign desks break ties by who has gone longest without a change in their chats.
+ */
 export async function announceWorkload(deps: Deps, staffIds: Array<string | null | undefined>): Promise<void> {
-  for (const id of new Set(staffIds)) if (id) await publish(deps, topics.staff(id), { kind: 'presence' });
+  const now = deps.clock.now().toISOString();
+  for (const id of new Set(staffIds)) {
+    if (!id) continue;
+    await updatePresence(deps.db, id, { free_since: now }, now);
+    await publish(deps, topics.staff(id), { kind: 'presence' });
+  }
 }
 
 interface Candidate {
@@ -259,27 +274,47 @@ async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
     const desk = await findDesk(deps.db, id);
     if (desk) desks.set(id, desk);
   }
+  const withdraw = async (offer: OfferRow) => {
+    const closed = await closeOffers(deps.db, { offerId: offer.id }, 'withdrawn');
+    offer.state = 'withdrawn';
+    if (closed.length)
+      await publish(deps, topics.staff(offer.staff_id), {
+        kind: 'offer.withdrawn',
+        conversationId: offer.conversation_id,
+        reason: 'timeout',
+        takenBy: null,
+      });
+  };
+
+  // First the rings that no longer fit, so that the places they held are free for the pass below.
+  for (const chat of queued) {
+    const desk = desks.get(chat.desk_id);
+    if (!desk) continue;
+    for (const offer of offers.filter((o) => o.conversation_id === chat.id && o.state === 'ringing')) {
+      const person = eligible.get(offer.staff_id);
+      // Ringing people who can no longer take it stop ringing.
+      if (!person || !person.deskIds.includes(desk.id)) await withdraw(offer);
+      // The desk became an assign desk: its one-at-a-time ring, with a deadline, replaces these.
+      else if (desk.mode === 'assign' && offer.ring_until === null) await withdraw(offer);
+      // The desk became a claim desk: the ring goes on until someone answers, with no deadline.
+      else if (desk.mode === 'claim' && offer.ring_until !== null && (await clearRingDeadline(deps.db, offer.id))) {
+        offer.ring_until = null;
+        await publish(deps, topics.staff(offer.staff_id), { kind: 'offer', conversationId: chat.id, ringUntil: null });
+      }
+    }
+  }
+
+  // An assign ring holds one of its person's places, whichever chat comes first in the queue.
   const spare = new Map([...eligible.values()].map((p) => [p.staffId, p.max - p.active]));
+  for (const o of offers)
+    if (o.state === 'ringing' && o.ring_until !== null) spare.set(o.staff_id, (spare.get(o.staff_id) ?? 0) - 1);
+  // Least busy counts the chats each person is being offered as well as those they have open.
+  const load = (p: Candidate) => p.max - (spare.get(p.staffId) ?? 0);
 
   for (const chat of queued) {
     const desk = desks.get(chat.desk_id);
     if (!desk) continue;
     const mine = offers.filter((o) => o.conversation_id === chat.id);
-    // Ringing people who can no longer take it stop ringing.
-    for (const offer of mine.filter((o) => o.state === 'ringing')) {
-      const person = eligible.get(offer.staff_id);
-      if (!person || !person.deskIds.includes(desk.id)) {
-        const closed = await closeOffers(deps.db, { offerId: offer.id }, 'withdrawn');
-        offer.state = 'withdrawn';
-        if (closed.length)
-          await publish(deps, topics.staff(offer.staff_id), {
-            kind: 'offer.withdrawn',
-            conversationId: chat.id,
-            reason: 'timeout',
-            takenBy: null,
-          });
-      }
-    }
     const ringing = mine.filter((o) => o.state === 'ringing');
     const forDesk = [...eligible.values()].filter((p) => p.deskIds.includes(desk.id));
     if (desk.mode === 'claim') {
@@ -289,16 +324,26 @@ async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
       }
       continue;
     }
-    if (ringing.length > 0) {
-      for (const o of ringing) spare.set(o.staff_id, (spare.get(o.staff_id) ?? 1) - 1);
-      continue;
-    }
+    if (ringing.length > 0) continue;
     const passedOver = new Set(
       mine.filter((o) => o.state === 'timeout' || o.state === 'declined').map((o) => o.staff_id),
     );
-    const next = forDesk
-      .filter((p) => (spare.get(p.staffId) ?? 0) > 0 && !passedOver.has(p.staffId))
-      .sort((a, b) => a.active - b.active || a.freeSince.localeCompare(b.freeSince))[0];
+    const withRoom = forDesk.filter((p) => (spare.get(p.staffId) ?? 0) > 0);
+    const notYetAsked = withRoom.filter((p) => !passedOver.has(p.staffId));
+    const byLoad = (a: Candidate, b: Candidate) => load(a) - load(b) || a.freeSince.localeCompare(b.freeSince);
+    // Everyone free has let it pass: go round again rather than leave it unoffered, first to
+    // whoever was asked longest ago, and nobody sooner than one ring time after they were asked
+    // (a person who just declined is not rung again at once). The sweep comes back for it.
+    const lastAsked = new Map<string, string>();
+    for (const o of mine) if ((lastAsked.get(o.staff_id) ?? '') < o.offered_at) lastAsked.set(o.staff_id, o.offered_at);
+    const asked = (p: Candidate) => lastAsked.get(p.staffId) ?? '';
+    const askAgainFrom = new Date(now.getTime() - desk.ringTimeoutSeconds * 1000).toISOString();
+    const next =
+      notYetAsked.length > 0
+        ? notYetAsked.sort(byLoad)[0]
+        : withRoom
+            .filter((p) => asked(p) <= askAgainFrom)
+            .sort((a, b) => asked(a).localeCompare(asked(b)) || byLoad(a, b))[0];
     if (!next) continue;
     spare.set(next.staffId, (spare.get(next.staffId) ?? 1) - 1);
     await ring(deps, chat, next.staffId, new Date(now.getTime() + desk.ringTimeoutSeconds * 1000).toISOString(), now);
@@ -497,6 +542,14 @@ export async function queueSnapshot(deps: Deps, libraryId: string): Promise<Desk
 /** Stops every offer of a conversation ringing (it ended or moved); answers whom to tell. */
 export function withdrawOffers(trx: Db, conversationId: string) {
   return closeOffers(trx, { conversationId }, 'withdrawn');
+}
+
+/**
+ * How a chat that nobody took counts when its patron goes: missed if it rang for someone who did
+ * not answer, abandoned if they gave up before anyone was asked.
+ */
+export async function unansweredOutcome(db: Db, conversationId: string): Promise<'missed' | 'abandoned'> {
+  return (await offersOf(db, [conversationId])).length > 0 ? 'missed' : 'abandoned';
 }
 
 export { sweep } from './sweep.ts';

@@ -6,7 +6,7 @@ import { findDesk } from '../libraries/libraries.service.ts';
 import { connectedAmong } from './live-connections.ts';
 import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
 import { updatePresence } from './presence.repo.ts';
-import { rebalance } from './routing.service.ts';
+import { rebalance, unansweredOutcome } from './routing.service.ts';
 
 /**
  * The clockwork of routing, run every second (and by tests with a fake clock): unanswered
@@ -20,6 +20,13 @@ export async function sweep(deps: Deps): Promise<void> {
   const libraries = new Set<string>();
 
   for (const offer of await expiredOffers(deps.db, iso)) {
+    const chat = await conversations.findConversationById(deps.db, offer.conversation_id);
+    if (chat && (await findDesk(deps.db, chat.desk_id))?.mode === 'claim') {
+      // Rung while the desk assigned one person at a time; it now rings everyone until someone
+      // answers, so nobody is set away: the routing pass takes the deadline off instead.
+      libraries.add(chat.library_id);
+      continue;
+    }
     const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout');
     if (closed.length === 0) continue;
     if (await updatePresence(deps.db, offer.staff_id, { status: 'away' }, iso, { status: 'available' })) {
@@ -31,7 +38,6 @@ export async function sweep(deps: Deps): Promise<void> {
       reason: 'timeout',
       takenBy: null,
     });
-    const chat = await conversations.findConversationById(deps.db, offer.conversation_id);
     if (chat) libraries.add(chat.library_id);
   }
 
@@ -46,10 +52,22 @@ export async function sweep(deps: Deps): Promise<void> {
     'patron',
     queued.map((c) => c.id),
   );
+  const ringingChats = new Set(
+    (
+      await offersOf(
+        deps.db,
+        queued.map((c) => c.id),
+      )
+    )
+      .filter((o) => o.state === 'ringing')
+      .map((o) => o.conversation_id),
+  );
   const desks = new Map<string, Awaited<ReturnType<typeof findDesk>>>();
   for (const chat of queued) {
     if (!desks.has(chat.desk_id)) desks.set(chat.desk_id, await findDesk(deps.db, chat.desk_id));
     const desk = desks.get(chat.desk_id);
+    // An assign chat ringing for nobody: everyone let it pass; routing asks again once a ring time has gone by.
+    if (desk?.mode === 'assign' && !ringingChats.has(chat.id)) libraries.add(chat.library_id);
     if (
       !chat.is_over_threshold &&
       desk &&
@@ -80,7 +98,7 @@ export async function sweep(deps: Deps): Promise<void> {
  * before the chat went back to a queue (a transfer to a desk).
  */
 async function markLeft(deps: Deps, conversationId: string, now: string): Promise<void> {
-  const rang = (await offersOf(deps.db, [conversationId])).length > 0;
+  const unanswered = await unansweredOutcome(deps.db, conversationId);
   const closing = { resolved_at: now, updated_at: now };
   const withdrawn = await commit(deps, async (trx, touched) => {
     const left =
@@ -88,7 +106,7 @@ async function markLeft(deps: Deps, conversationId: string, now: string): Promis
         trx,
         conversationId,
         ['queued'],
-        { ...closing, status: rang ? 'missed' : 'abandoned' },
+        { ...closing, status: unanswered },
         { neverAccepted: true },
       )) ??
       (await conversations.transitionConversation(trx, conversationId, ['queued'], {
