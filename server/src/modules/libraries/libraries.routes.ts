@@ -13,6 +13,7 @@ import {
 } from '@branchline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Deps } from '../../platform/deps.ts';
+import { rebalance } from '../routing/routing.service.ts';
 import * as service from './libraries.service.ts';
 
 export const librariesRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { deps }) => {
@@ -128,6 +129,11 @@ export const librariesRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
         response: { 200: Desk },
       },
     },
-    async (request) => service.updateDesk(deps, request.actor, request.params.id, request.body),
+    async (request) => {
+      const desk = await service.updateDesk(deps, request.actor, request.params.id, request.body);
+      // A new mode, chat limit or closing changes who its waiting chats ring for.
+      await rebalance(deps, desk.libraryId);
+      return desk;
+    },
   );
 };

@@ -13,6 +13,7 @@ import {
   buildPresence,
   buildStaff,
   dropConnection,
+  sessionFor,
 } from '../../test/factories.ts';
 import { buildTestApp, TestClock, type TestApp } from '../../test/test-app.ts';
 import {
@@ -504,8 +505,14 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       const id = await chat(reference);
       expect(await ringing(id)).toEqual([first.id, second.id, third.id].sort());
 
-      await updateDesk(app.deps, actorOf(admin), reference.id, { mode: 'assign' });
-      await rebalance(app.deps, libraryId);
+      // Changed by an admin in the dashboard: the change itself re-routes the waiting chat.
+      const changed = await app.inject({
+        method: 'PATCH',
+        url: `/api/desks/${reference.id}`,
+        headers: (await sessionFor(app, admin)).headers,
+        payload: { mode: 'assign' },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
       expect(await ringing(id)).toEqual([first.id]);
       expect((await offersOfChat(id)).find((o) => o.state === 'ringing')?.ring_until).not.toBeNull();
       await ringOut();
