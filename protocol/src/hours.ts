@@ -4,10 +4,13 @@ export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as con
 export type Weekday = (typeof WEEKDAYS)[number];
 
 const ClockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'Use 24-hour HH:MM');
+/** The end of the day is 24:00, so that a desk can be open until midnight (or all day). */
+export const END_OF_DAY = '24:00';
+const ClosingTime = z.string().regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, 'Use 24-hour HH:MM (24:00 for midnight)');
 
 /** One open interval within a day, in the library's local time. */
 export const OpenInterval = z
-  .strictObject({ opens: ClockTime, closes: ClockTime })
+  .strictObject({ opens: ClockTime, closes: ClosingTime })
   .refine((i) => i.opens < i.closes, { message: 'Closing time must be after opening time', path: ['closes'] });
 export type OpenInterval = z.infer<typeof OpenInterval>;
 

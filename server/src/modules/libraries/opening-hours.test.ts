@@ -1,4 +1,4 @@
-import type { Hours, OpenInterval, WeeklyHours } from '@branchline/protocol';
+import { OpenInterval, type Hours, type WeeklyHours } from '@branchline/protocol';
 import { describe, expect, it } from 'vitest';
 import { formatClock, hoursOn, isOpenAt } from './opening-hours.ts';
 
@@ -159,6 +159,20 @@ describe('weekdays, several intervals and boundaries', () => {
     expect(isOpenAt(nineToFive, utc('17:00:00.000'), 'UTC')).toBe(false);
   });
 
+  it('stays open to the last instant of the day when it closes at 24:00, and all day from 00:00', () => {
+    const allDay = hours(every([{ opens: '00:00', closes: '24:00' }]));
+    expect(OpenInterval.safeParse({ opens: '00:00', closes: '24:00' }).success).toBe(true);
+    expect(OpenInterval.safeParse({ opens: '24:00', closes: '24:00' }).success).toBe(false);
+    expect(OpenInterval.safeParse({ opens: '09:00', closes: '24:01' }).success).toBe(false);
+    expect(isOpenAt(allDay, at('2026-03-04T00:00:00.000Z'), 'UTC')).toBe(true);
+    expect(isOpenAt(allDay, at('2026-03-04T23:59:59.999Z'), 'UTC')).toBe(true);
+    // Across the autumn change the repeated hour is open too.
+    expect(isOpenAt(allDay, at('2026-11-01T05:30:00Z'), NY)).toBe(true);
+    const evenings = hours(every([{ opens: '18:00', closes: '24:00' }]));
+    expect(isOpenAt(evenings, at('2026-03-04T23:59:00Z'), 'UTC')).toBe(true);
+    expect(isOpenAt(evenings, at('2026-03-05T00:00:00Z'), 'UTC')).toBe(false);
+  });
+
   it('is closed all day when the weekday has no intervals', () => {
     const weekendsClosed = hours({ ...every([{ opens: '00:00', closes: '23:59' }]), sat: [], sun: [] });
     expect(isOpenAt(weekendsClosed, at('2026-03-07T12:00:00Z'), 'UTC')).toBe(false); // Saturday
@@ -171,5 +185,7 @@ describe('formatClock', () => {
     expect(formatClock('09:05', 'en')).toMatch(/^9:05\sAM$/);
     expect(formatClock('17:30', 'en')).toMatch(/^5:30\sPM$/);
     expect(formatClock('17:30', 'es')).toBe('17:30');
+    expect(formatClock('24:00', 'en')).toMatch(/^12:00\sAM$/);
+    expect(formatClock('24:00', 'es')).toBe('0:00');
   });
 });

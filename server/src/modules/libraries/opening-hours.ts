@@ -28,8 +28,10 @@ export function isOpenAt(hours: Hours, instant: Date, timeZone: string): boolean
   return hoursOn(hours, instant, timeZone).intervals.some((i) => i.opens <= clock && clock < i.closes);
 }
 
-/** "9:00 AM" / "9:00" in the reader's locale, for an HH:MM wall-clock time. */
+/** "9:00 AM" / "9:00" in the reader's locale, for an HH:MM wall-clock time (24:00 is midnight). */
 export function formatClock(time: string, locale: string): string {
-  const [h, m] = time.split(':').map(Number);
+  const [h = 0, m = 0] = time.split(':').map(Number);
+  if (h === 24)
+    return DateTime.fromObject({ hour: 0, minute: m }).setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE);
   return DateTime.fromObject({ hour: h, minute: m }).setLocale(locale).toLocaleString(DateTime.TIME_SIMPLE);
 }

@@ -31,7 +31,7 @@ export function HoursEditor({ value, onChange, idFor, errors, timeZone, owner }:
       <h2 id={`${idFor('hours')}-heading`}>Opening hours</h2>
       <p className="field__hint">
         When this {owner} is open each week{timeZone ? `, in the library’s time zone (${timeZone})` : ''}. A day with no
-        hours is closed.
+        hours is closed. A closing time of 00:00 means midnight, at the end of the day: 00:00 to 00:00 is open all day.
       </p>
       {generalError ? <FieldError id={`${idFor('hours')}-error`} message={generalError} /> : null}
       <div className="weekdays">

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSED_HOURS, describeHoursPath, nextInterval, WEEKDAYS } from './hours-paths.ts';
+import {
+  CLOSED_HOURS,
+  closingFromInput,
+  closingInputValue,
+  describeHoursPath,
+  nextInterval,
+  WEEKDAYS,
+} from './hours-paths.ts';
 
 describe('describeHoursPath', () => {
   it('names weekly and special-date fields in words', () => {
@@ -16,7 +23,7 @@ describe('nextInterval', () => {
   it('starts the day at nine to five, then follows the last interval', () => {
     expect(nextInterval(undefined)).toEqual({ opens: '09:00', closes: '17:00' });
     expect(nextInterval({ closes: '13:00' })).toEqual({ opens: '13:00', closes: '15:00' });
-    expect(nextInterval({ closes: '23:00' })).toEqual({ opens: '23:00', closes: '23:59' });
+    expect(nextInterval({ closes: '23:00' })).toEqual({ opens: '23:00', closes: '24:00' });
   });
 });
 
@@ -24,5 +31,14 @@ describe('weekdays', () => {
   it('runs Monday to Sunday, all closed for a new branch', () => {
     expect(WEEKDAYS).toEqual(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
     expect(WEEKDAYS.every((day) => CLOSED_HOURS.weekly[day].length === 0)).toBe(true);
+  });
+});
+
+describe('a closing time of midnight', () => {
+  it('shows as 00:00 in the time input, and 00:00 typed as a closing time is the end of the day', () => {
+    expect(closingInputValue('24:00')).toBe('00:00');
+    expect(closingInputValue('17:30')).toBe('17:30');
+    expect(closingFromInput('00:00')).toBe('24:00');
+    expect(closingFromInput('17:30')).toBe('17:30');
   });
 });

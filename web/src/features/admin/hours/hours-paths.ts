@@ -1,4 +1,4 @@
-import type { Hours, Weekday } from '@branchline/protocol';
+import { END_OF_DAY, type Hours, type Weekday } from '@branchline/protocol';
 
 export const DAY_NAMES: Record<Weekday, string> = {
   mon: 'Monday',
@@ -50,9 +50,21 @@ function describeRest(rest: string[]): string[] {
 export function nextInterval(last: { closes: string } | undefined): { opens: string; closes: string } {
   if (!last) return { opens: '09:00', closes: '17:00' };
   const [hours = 0, minutes = 0] = last.closes.split(':').map(Number);
-  const end = Math.min(hours * 60 + minutes + 120, 23 * 60 + 59);
+  const end = Math.min(hours * 60 + minutes + 120, 24 * 60);
   const pad = (n: number) => String(n).padStart(2, '0');
   return { opens: last.closes, closes: `${pad(Math.floor(end / 60))}:${pad(end % 60)}` };
+}
+
+/**
+ * A time input cannot show 24:00: a closing time of midnight shows as 00:00, and 00:00 typed as a
+ * closing time means midnight at the end of the day (a closing time is never the day's start).
+ */
+export function closingInputValue(closes: string): string {
+  return closes === END_OF_DAY ? '00:00' : closes;
+}
+
+export function closingFromInput(value: string): string {
+  return value === '00:00' ? END_OF_DAY : value;
 }
 
 /** "2026-12-25" → "Friday, 25 December 2026" in the browser's language; the text itself if it is not a date. */

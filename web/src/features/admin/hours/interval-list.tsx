@@ -1,7 +1,7 @@
-import type { OpenInterval } from '@branchline/protocol';
+import { END_OF_DAY, type OpenInterval } from '@branchline/protocol';
 import { FieldError } from '../../../ui/field.tsx';
 import { useFocusLater } from '../../../ui/use-focus-later.ts';
-import { nextInterval } from './hours-paths.ts';
+import { closingFromInput, closingInputValue, nextInterval } from './hours-paths.ts';
 
 interface IntervalListProps {
   /** The API path of this list, e.g. `hours.weekly.mon` or `hours.exceptions.0.intervals`. */
@@ -59,15 +59,15 @@ export function IntervalList({ path, idFor, dayLabel, intervals, onChange, error
                 id={idFor(`${base}.closes`)}
                 label="Closes"
                 context={which(index)}
-                value={interval.closes}
-                onChange={(value) => update(index, 'closes', value)}
+                value={closingInputValue(interval.closes)}
+                onChange={(value) => update(index, 'closes', closingFromInput(value))}
                 error={closesError}
               />
               <button type="button" className="button button--small" onClick={() => remove(index)}>
                 Remove
                 <span className="visually-hidden">
                   {' '}
-                  {which(index)}, {interval.opens} to {interval.closes}
+                  {which(index)}, {interval.opens} to {interval.closes === END_OF_DAY ? 'midnight' : interval.closes}
                 </span>
               </button>
             </div>
