@@ -11,7 +11,7 @@ import { authorizeOnConversation, canOnConversation } from '../conversations/con
 import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
-import { announceWorkload, presenceOf, rebalance, withdrawOffers } from '../routing/routing.service.ts';
+import { announceWorkload, presenceOf, rebalance, takeChatRoom, withdrawOffers } from '../routing/routing.service.ts';
 import { endConversation } from './chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -143,9 +143,16 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
     const presence = await presenceOf(deps, target.id);
     if (!presence.connected || presence.status === 'offline')
       throw errors.conflict(`${target.displayName} is offline.`);
-    if (presence.activeChats >= presence.maxChats)
-      throw errors.conflict(`${target.displayName} has no room for another chat.`);
+    const noRoom = () => errors.conflict(`${target.displayName} has no room for another chat.`);
+    if (presence.activeChats >= presence.maxChats) throw noRoom();
     await commit(deps, async (trx, touched) => {
+      // Checked again behind their lock: an accept or another transfer to them may have come first.
+      await takeChatRoom(
+        trx,
+        { staffId: target.id, libraryId: row.library_id, maxChats: presence.maxChats },
+        now,
+        noRoom,
+      );
       const moved = await conversations.transitionConversation(trx, row.id, ['active'], {
         assignee_id: target.id,
         updated_at: now,

@@ -567,6 +567,25 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       expect(notes).toEqual([]);
     });
 
+    it('gives a colleague with one place left only one of two chats transferred to them at once', async () => {
+      const reference = await desk({ mode: 'claim' });
+      const a = await person([reference.id]);
+      const b = await person([reference.id]);
+      const target = await person([], { max: 1 });
+      const one = await chat(reference);
+      const two = await chat(reference);
+      await acceptConversation(app.deps, actorOf(a), one);
+      await acceptConversation(app.deps, actorOf(b), two);
+      const outcomes = await Promise.allSettled([
+        transferConversation(app.deps, actorOf(a), { conversationId: one, toStaffId: target.id, note: '' }),
+        transferConversation(app.deps, actorOf(b), { conversationId: two, toStaffId: target.id, note: '' }),
+      ]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({ reason: { code: 'conflict' } });
+      const theirs = [await statusOf(one), await statusOf(two)].filter((c) => c.assignee_id === target.id);
+      expect(theirs).toHaveLength(1);
+    });
+
     it('puts a chat transferred to a closed desk at the front of its queue, and counts a patron who then leaves as served', async () => {
       const reference = await desk({ mode: 'claim' });
       // Factory desks have no opening hours: this one is closed all week. It rings longer than the

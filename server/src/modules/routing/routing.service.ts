@@ -449,13 +449,12 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
   }
   const now = deps.clock.now().toISOString();
   const { row, others } = await commit(deps, async (trx, touched) => {
-    // The person's presence row is their lock: two accepts of theirs at once take turns here,
-    // so the second sees the first chat when it counts against the limit.
-    await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', actor.staffId).execute();
-    const open = (await activeChatCounts(trx, actor.libraryId)).get(actor.staffId) ?? 0;
-    if (open >= me.maxChats) {
-      throw new AppError('conflict', `You already have ${open} chats open, your limit. End one first.`);
-    }
+    await takeChatRoom(
+      trx,
+      { staffId: actor.staffId, libraryId: actor.libraryId, maxChats: me.maxChats },
+      now,
+      (open) => new AppError('conflict', `You already have ${open} chats open, your limit. End one first.`),
+    );
     const taken = await conversations.transitionConversation(trx, conversationId, ['queued'], {
       status: 'active',
       assignee_id: actor.staffId,
@@ -540,6 +539,22 @@ export async function queueSnapshot(deps: Deps, libraryId: string): Promise<Desk
 }
 
 /** Stops every offer of a conversation ringing (it ended or moved); answers whom to tell. */
+/**
+ * Inside the transaction that gives someone a chat (an accept, a transfer to them): their presence
+ * row is the lock, so two such transactions for one person take turns and the second counts the
+ * first chat against their limit. Throws `refusal` when they have no room left.
+ */
+export async function takeChatRoom(
+  trx: Db,
+  who: { staffId: string; libraryId: string; maxChats: number },
+  now: string,
+  refusal: (open: number) => AppError,
+): Promise<void> {
+  await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', who.staffId).execute();
+  const open = (await activeChatCounts(trx, who.libraryId)).get(who.staffId) ?? 0;
+  if (open >= who.maxChats) throw refusal(open);
+}
+
 export function withdrawOffers(trx: Db, conversationId: string) {
   return closeOffers(trx, { conversationId }, 'withdrawn');
 }
