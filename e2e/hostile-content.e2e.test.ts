@@ -67,7 +67,9 @@ const ROBIN = {
   password: 'robin-hostile-e2e-password',
   displayName: `Robin ${SCRIPT}`,
 };
-const PATRON_NAME = `${IMG}\u200B\u202Edrawde`;
+/** As typed, with a right-to-left override; kept without the override (it would reverse what follows the name). */
+const TYPED_PATRON_NAME = `${IMG}\u200B\u202Edrawde`;
+const PATRON_NAME = `${IMG}\u200Bdrawde`;
 const PATRON_EMAIL = 'hostile.patron@riverbend.example';
 const RATING_COMMENT = `${SVG} Thanks! ${SCRIPT} ${HTTPS_HREF} javascript:alert(1)`;
 const TAGS = [IMG, SVG];
@@ -244,7 +246,7 @@ describeInBrowser('hostile content is shown as text everywhere and never execute
         desk: 'ask',
         clientId: 'hostile-history-1',
         email: PATRON_EMAIL,
-        name: PATRON_NAME,
+        name: TYPED_PATRON_NAME,
         message: `Earlier ${SCRIPT}`,
       }),
     });
@@ -257,7 +259,7 @@ describeInBrowser('hostile content is shown as text everywhere and never execute
     const pane = await acceptChatAbout(robin, question);
 
     await widget.locator('#bl-identify-toggle').click();
-    await widget.locator('#bl-name').fill(PATRON_NAME);
+    await widget.locator('#bl-name').fill(TYPED_PATRON_NAME);
     await widget.locator('#bl-email').fill(PATRON_EMAIL);
     await widget.locator('#bl-identify-save').click();
     await widget.locator('#bl-identify-done').waitFor();

@@ -23,12 +23,23 @@ export function isValidTimeZone(name: string): boolean {
 }
 
 /** A short human name: trimmed, 1..120 characters, no control characters. */
+/**
+ * Direction embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Right-to-left
+ * names need none of them; in a name they would reverse the text shown after it ("Sofía 2:05"
+ * read backwards). Direction marks (U+200E, U+200F) stay.
+ */
+const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
+
 export const Name = z
   .string()
-  .trim()
-  .min(1, 'Required')
-  .max(120, 'At most 120 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters');
+  .transform((name) => name.replace(DIRECTION_CONTROLS, '').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Required')
+      .max(120, 'At most 120 characters')
+      .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters'),
+  );
 
 const LOCALHOST_EMAIL = /^[a-z0-9._%+-]+@localhost$/;
 

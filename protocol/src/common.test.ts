@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { Name } from './common.ts';
+
+describe('Name', () => {
+  it('drops direction overrides, embeddings and isolates, which would reverse the text after a name', () => {
+    expect(Name.parse('\u202Eevil\u202C Reader')).toBe('evil Reader');
+    expect(Name.parse('Ana \u2066Ruiz\u2069')).toBe('Ana Ruiz');
+    expect(Name.parse('  \u202Bمكتبة\u202C  ')).toBe('مكتبة');
+  });
+
+  it('keeps right-to-left names and direction marks as written', () => {
+    expect(Name.parse('مكتبة بيتسبرغ')).toBe('مكتبة بيتسبرغ');
+    expect(Name.parse('שרה\u200F כהן')).toBe('שרה\u200F כהן');
+  });
+
+  it('refuses a name that is nothing but controls or spaces, control characters, and over 120 characters', () => {
+    for (const bad of ['', '   ', '\u202E\u202C', 'tab\there', 'x'.repeat(121)]) {
+      expect(Name.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+    expect(Name.parse(`${'x'.repeat(120)}\u202E`)).toHaveLength(120);
+  });
+});
