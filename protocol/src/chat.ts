@@ -279,7 +279,14 @@ export const StaffServerFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('conversation'), conversation: Conversation }),
   z.object({ type: z.literal('event'), conversationId: Id, event: ConversationEvent }),
-  z.object({ type: z.literal('ack'), conversationId: Id, clientId: z.string(), seq: z.number().int().positive() }),
+  z.object({
+    type: z.literal('ack'),
+    conversationId: Id,
+    clientId: z.string(),
+    seq: z.number().int().positive(),
+    /** The message's own event when it is the next this tab gets for the chat: no `event` frame repeats it. */
+    event: ConversationEvent.optional(),
+  }),
   z.object({ type: z.literal('typing'), conversationId: Id, isTyping: z.boolean() }),
   z.object({ type: z.literal('seen'), conversationId: Id, seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('queue'), queues: z.array(DeskQueue) }),

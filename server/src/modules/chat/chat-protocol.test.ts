@@ -80,12 +80,12 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     conversationId: string;
     patronSocket: TestSocket;
     staffSocket: TestSocket;
+    session: SignedIn;
   }> {
     // Earlier tests' people still serve the desk: take them off it so the offer comes here.
     await t.app.deps.db.updateTable('staff_presence').set({ status: 'away' }).execute();
-    const staffSocket = await staffConsole(
-      await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: libraryId })),
-    );
+    const session = await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: libraryId }));
+    const staffSocket = await staffConsole(session);
     staffSocket.send({ type: 'presence.set', status: 'available', deskIds: [deskId] });
     await staffSocket.nextOfType('presence');
     const { token, conversationId } = await startChat();
@@ -93,7 +93,7 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await staffSocket.next((f) => f.type === 'offer' && (f.conversation as { id: string }).id === conversationId);
     staffSocket.send({ type: 'conversation.accept', conversationId });
     await patronSocket.next((f) => f.type === 'state' && (f.conversation as { status: string }).status === 'active');
-    return { token, conversationId, patronSocket, staffSocket };
+    return { token, conversationId, patronSocket, staffSocket, session };
   }
 
   const eventCount = async (conversationId: string) =>
@@ -214,7 +214,10 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
       body: 'Patron sounds upset; be gentle',
       internal: true,
     });
-    await staffSocket.next((f) => f.type === 'event' && (f.event as { type: string }).type === 'note');
+    // The note reaches the staff tab (in its ack, or as an event after it).
+    await staffSocket.next(
+      (f) => (f.type === 'event' || f.type === 'ack') && (f.event as { type: string } | undefined)?.type === 'note',
+    );
     staffSocket.send({ type: 'message.send', conversationId, clientId: 'after-note', body: 'Visible reply' });
     await patronSocket.next((f) => f.type === 'event' && (f.event as { body: string }).body === 'Visible reply');
     expect(patronSocket.frames.some((f) => JSON.stringify(f).includes('be gentle'))).toBe(false);
@@ -279,6 +282,42 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(posted.json().frames).toEqual([
       { type: 'ack', clientId: 'own-message-3', seq: (freshAck.seq as number) + 1 },
     ]);
+  });
+
+  it('gives a staff tab its own message in the ack, while the person’s other tab gets it as an event', async () => {
+    const { conversationId, staffSocket, session } = await activeChat();
+    const seqsOn = (socket: TestSocket) =>
+      socket.frames.flatMap((f) =>
+        (f.type === 'event' || f.type === 'ack') && f.conversationId === conversationId && f.event
+          ? [(f.event as { seq: number }).seq]
+          : [],
+      );
+    // Right after the accept the tab may still be catching up on the log: then the message comes
+    // in order as an event after the ack, never twice.
+    staffSocket.send({ type: 'message.send', conversationId, clientId: 'staff-own-1', body: 'Let me check.' });
+    const first = await staffSocket.next((f) => f.type === 'ack' && f.clientId === 'staff-own-1');
+    if (first.event === undefined)
+      await staffSocket.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === first.seq);
+    // Caught up: the next message rides on its ack.
+    staffSocket.send({ type: 'message.send', conversationId, clientId: 'staff-own-2', body: 'Found it.' });
+    const second = await staffSocket.next((f) => f.type === 'ack' && f.clientId === 'staff-own-2');
+    expect(second.event).toMatchObject({
+      seq: second.seq,
+      type: 'message',
+      body: 'Found it.',
+      clientId: 'staff-own-2',
+      author: { kind: 'staff' },
+    });
+    // A second tab of the same person, following the chat from the start, gets both as events.
+    const other = await open('/api/staff/ws', { cookie: session.cookie });
+    other.send({ type: 'hello', subscriptions: [{ conversationId, after: 0 }] });
+    await other.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === second.seq);
+    expect(seqsOn(other).filter((seq) => seq === first.seq || seq === second.seq)).toEqual([first.seq, second.seq]);
+    staffSocket.send({ type: 'message.send', conversationId, clientId: 'staff-own-3', body: 'One moment.' });
+    const third = await staffSocket.next((f) => f.type === 'ack' && f.clientId === 'staff-own-3');
+    await other.next((f) => f.type === 'event' && (f.event as { seq: number }).seq === third.seq);
+    const mine = seqsOn(staffSocket);
+    expect([first.seq, second.seq, third.seq].map((seq) => mine.filter((s) => s === seq).length)).toEqual([1, 1, 1]);
   });
 
   it('gives acks in send order with distinct sequence numbers, even for concurrent HTTP sends', async () => {

@@ -207,8 +207,17 @@ export function staffSocket(deps: Deps) {
           return routing.declineOffer(deps, actor, frame.conversationId);
         case 'message.send': {
           const event = await staffChat.sendStaffMessage(deps, actor, frame);
-          send({ type: 'ack', conversationId: frame.conversationId, clientId: frame.clientId, seq: event.seq });
-          return;
+          const ack = {
+            type: 'ack',
+            conversationId: frame.conversationId,
+            clientId: frame.clientId,
+            seq: event.seq,
+          } as const;
+          // The next event this tab gets for the chat rides on the ack, and the cursor moves past
+          // it; after a gap it comes in order as an `event` frame instead.
+          if (cursors.get(frame.conversationId) !== event.seq - 1) return send(ack);
+          cursors.set(frame.conversationId, event.seq);
+          return send({ ...ack, event: presentEvent(event) });
         }
         case 'typing':
           return staffChat.staffTyping(deps, actor, frame.conversationId, frame.isTyping);

@@ -45,6 +45,23 @@ describe('applyFrame', () => {
     expect(state.pending).toEqual([]);
   });
 
+  it('takes the event an ack carries into the log at once, and ignores the same event arriving again', () => {
+    const pending = { clientId: 'abc12345', conversationId: 'c1', body: 'Hi', internal: false };
+    let state: ChatState = { ...withEvents(1, 2, 3), pending: [{ ...pending, state: 'sending', error: null }] };
+    state = applyFrame(state, {
+      type: 'ack',
+      conversationId: 'c1',
+      clientId: 'abc12345',
+      seq: 4,
+      event: staffMessage(4, 'abc12345'),
+    });
+    expect(state.pending).toEqual([]);
+    expect(state.events['c1']?.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(lastSeqHeld(state, 'c1')).toBe(4);
+    const again = applyFrame(state, { type: 'event', conversationId: 'c1', event: staffMessage(4, 'abc12345') });
+    expect(again.events['c1']).toBe(state.events['c1']);
+  });
+
   it('marks a send failed when the server refuses it by client id', () => {
     const pending = { clientId: 'abc12345', conversationId: 'c1', body: 'Hi', internal: false };
     let state: ChatState = { ...INITIAL_CHAT_STATE, pending: [{ ...pending, state: 'sending', error: null }] };

@@ -225,10 +225,12 @@ export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState
     case 'event':
       return applyEvent(state, frame.conversationId, frame.event);
     case 'ack': {
-      const pending = state.pending.map((p) =>
+      // The ack may carry the message's own event, which then comes no other way.
+      const next = frame.event ? applyEvent(state, frame.conversationId, frame.event) : state;
+      const pending = next.pending.map((p) =>
         p.clientId === frame.clientId ? { ...p, state: 'sent' as const, error: null } : p,
       );
-      return { ...state, pending };
+      return { ...next, pending };
     }
     case 'typing':
       return { ...state, patronTyping: { ...state.patronTyping, [frame.conversationId]: frame.isTyping } };
