@@ -477,7 +477,11 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       t.clock.advanceMinutes(59 / 60);
       await sweep(app.deps);
       expect((await statusOf(onQuick)).is_over_threshold).toBe(false);
-      t.clock.advanceMinutes(31 / 60);
+      // At exactly the threshold it has not waited longer than it yet.
+      t.clock.advanceMinutes(1 / 60);
+      await sweep(app.deps);
+      expect((await statusOf(onQuick)).is_over_threshold).toBe(false);
+      t.clock.advanceMinutes(30 / 60);
       await sweep(app.deps);
       await sweep(app.deps);
       expect((await statusOf(onQuick)).is_over_threshold).toBe(true);

@@ -72,7 +72,8 @@ export async function sweep(deps: Deps): Promise<void> {
       !chat.is_over_threshold &&
       desk &&
       chat.queued_at &&
-      new Date(chat.queued_at).getTime() + desk.waitThresholdSeconds * 1000 <= now.getTime()
+      // Waiting longer than the threshold, not merely as long.
+      new Date(chat.queued_at).getTime() + desk.waitThresholdSeconds * 1000 < now.getTime()
     ) {
       const flagged = await conversations.transitionConversation(deps.db, chat.id, ['queued'], {
         is_over_threshold: true,
