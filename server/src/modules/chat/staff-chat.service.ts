@@ -11,7 +11,14 @@ import { authorizeOnConversation, canOnConversation } from '../conversations/con
 import * as conversations from '../conversations/conversations.repo.ts';
 import { appendEvent, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
-import { announceWorkload, presenceOf, rebalance, takeChatRoom, withdrawOffers } from '../routing/routing.service.ts';
+import {
+  announceWorkload,
+  presenceOf,
+  rebalance,
+  recordPassedOn,
+  takeChatRoom,
+  withdrawOffers,
+} from '../routing/routing.service.ts';
 import { endConversation } from './chat.service.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
@@ -190,6 +197,8 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
     });
     if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');
     await withdrawOffers(trx, row.id);
+    // The sender is passing it on: an assign desk asks the others first, as after a decline.
+    await recordPassedOn(trx, row.id, me.staffId, now);
     if (input.note) await appendEvent(trx, now, row.id, { type: 'note', author, body: input.note }, touched);
     await appendSystemEvent(
       trx,

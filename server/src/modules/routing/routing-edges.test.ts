@@ -571,6 +571,24 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       expect(notes).toEqual([]);
     });
 
+    it('rings someone else first when a chat is transferred to a desk its sender also serves', async () => {
+      const tech = await desk({ mode: 'assign' });
+      const sender = await person([tech.id], { freeSince: '2026-03-02T07:00:00.000Z' });
+      const colleague = await person([tech.id], { freeSince: '2026-03-02T08:00:00.000Z' });
+      const busy = await chat(tech);
+      expect(await ringing(busy)).toEqual([sender.id]);
+      await acceptConversation(app.deps, actorOf(sender), busy);
+      const other = await chat(tech);
+      expect(await ringing(other)).toEqual([colleague.id]);
+      await acceptConversation(app.deps, actorOf(colleague), other);
+      // Both have one chat; the sender hands theirs back to the desk and is now the less busy.
+      await transferConversation(app.deps, actorOf(sender), { conversationId: busy, toDeskId: tech.id, note: '' });
+      expect(await ringing(busy)).toEqual([colleague.id]);
+      // Nobody else takes it: after a ring time it comes back to the sender rather than wait.
+      await ringOut();
+      expect(await ringing(busy)).toEqual([sender.id]);
+    });
+
     it('gives a colleague with one place left only one of two chats transferred to them at once', async () => {
       const reference = await desk({ mode: 'claim' });
       const a = await person([reference.id]);

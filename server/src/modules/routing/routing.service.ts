@@ -555,6 +555,17 @@ export async function takeChatRoom(
   if (open >= who.maxChats) throw refusal(open);
 }
 
+/** Someone passed a chat on (a transfer to a desk): routing treats it as their decline. */
+export async function recordPassedOn(trx: Db, conversationId: string, staffId: string, now: string): Promise<void> {
+  await insertOffer(trx, {
+    conversation_id: conversationId,
+    staff_id: staffId,
+    state: 'declined',
+    offered_at: now,
+    ring_until: null,
+  });
+}
+
 export function withdrawOffers(trx: Db, conversationId: string) {
   return closeOffers(trx, { conversationId }, 'withdrawn');
 }
