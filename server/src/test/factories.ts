@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { CLOSED_HOURS } from '@branchline/protocol';
 import type { Db } from '../platform/db/database.ts';
+import type { Actor } from '../platform/actor.ts';
 import type { BranchRow, ConversationRow, DeskRow, LibraryRow, StaffRow } from '../platform/db/schema.ts';
 import { newConversationRow } from '../modules/conversations/conversations.repo.ts';
 import { hashToken, newId, newToken } from '../platform/tokens.ts';
@@ -249,4 +250,20 @@ export async function dropConnection(db: Db, kind: 'staff' | 'patron', subjectId
     .where('kind', '=', kind)
     .where('subject_id', '=', subjectId)
     .execute();
+}
+
+/** A staff member as the services see them when they act (what a session would give). */
+export function staffActor(row: StaffRow): Extract<Actor, { kind: 'staff' }> {
+  return { kind: 'staff', staffId: row.id, libraryId: row.library_id, role: row.role as StaffRole };
+}
+
+/** Who a chat is ringing for now, sorted. */
+export async function ringingStaff(db: Db, conversationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('conversation_offers')
+    .select('staff_id')
+    .where('conversation_id', '=', conversationId)
+    .where('state', '=', 'ringing')
+    .execute();
+  return rows.map((o) => o.staff_id).sort();
 }

@@ -1,21 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../platform/actor.ts';
 import { createLocalBus, topics, type Bus, type BusMessage } from '../../platform/bus.ts';
-import type { StaffRow } from '../../platform/db/schema.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
 import { dialectsUnderTest, openTestDatabase, type TestDatabase } from '../../test/databases.ts';
-import { buildConversation, buildDesk, buildLibrary, buildStaff } from '../../test/factories.ts';
+import { buildConversation, buildDesk, buildLibrary, buildStaff, staffActor as actorOf } from '../../test/factories.ts';
 import { buildTestApp, TestClock, type TestApp } from '../../test/test-app.ts';
 import { patronConnected, patronDisconnected } from '../chat/chat.service.ts';
 import { INSTANCE_STALE_MS, isConnected, LiveConnections, removeInstance } from './live-connections.ts';
 import { instanceTick, presenceOf, setPresence, staffConnected, sweep } from './routing.service.ts';
-
-const actorOf = (s: StaffRow): Extract<Actor, { kind: 'staff' }> => ({
-  kind: 'staff',
-  staffId: s.id,
-  libraryId: s.library_id,
-  role: 'librarian',
-});
 
 describe.each(dialectsUnderTest())('connections across server instances on %s', (dialect) => {
   let database: TestDatabase;

@@ -1,7 +1,6 @@
 import type { Hours, OpenInterval } from '@branchline/protocol';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../platform/actor.ts';
 import { createLocalBus, topics, type Bus, type BusMessage } from '../../platform/bus.ts';
 import type { StaffRow } from '../../platform/db/schema.ts';
 import { migrateToLatest } from '../../platform/db/migrate.ts';
@@ -14,6 +13,8 @@ import {
   buildStaff,
   dropConnection,
   sessionFor,
+  staffActor as actorOf,
+  ringingStaff,
 } from '../../test/factories.ts';
 import { buildTestApp, TestClock, type TestApp } from '../../test/test-app.ts';
 import {
@@ -36,13 +37,6 @@ import {
   sweep,
 } from './routing.service.ts';
 
-type StaffActor = Extract<Actor, { kind: 'staff' }>;
-const actorOf = (s: StaffRow): StaffActor => ({
-  kind: 'staff',
-  staffId: s.id,
-  libraryId: s.library_id,
-  role: s.role as 'librarian',
-});
 const START = '2026-03-02T15:00:00.000Z';
 let counter = 0;
 const clientId = () => `edge-${(counter++).toString().padStart(6, '0')}`;
@@ -121,17 +115,7 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
     return conversation.id;
   }
 
-  const ringing = async (conversationId: string) =>
-    (
-      await app.deps.db
-        .selectFrom('conversation_offers')
-        .select('staff_id')
-        .where('conversation_id', '=', conversationId)
-        .where('state', '=', 'ringing')
-        .execute()
-    )
-      .map((o) => o.staff_id)
-      .sort();
+  const ringing = (conversationId: string) => ringingStaff(app.deps.db, conversationId);
 
   const ringingFor = async (staffId: string) =>
     (

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { StaffRow } from '../../platform/db/schema.ts';
 import { dialectsUnderTest } from '../../test/databases.ts';
@@ -11,6 +10,8 @@ import {
   buildStaff,
   dropConnection,
   holdConnection,
+  staffActor as actorOf,
+  ringingStaff,
 } from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 import { endByStaff, transferConversation } from '../chat/staff-chat.service.ts';
@@ -26,12 +27,6 @@ import {
   sweep,
 } from './routing.service.ts';
 
-const actorOf = (s: StaffRow): Extract<Actor, { kind: 'staff' }> => ({
-  kind: 'staff',
-  staffId: s.id,
-  libraryId: s.library_id,
-  role: s.role as 'librarian',
-});
 let counter = 0;
 const clientId = () => `client-${(counter++).toString().padStart(6, '0')}`;
 
@@ -83,17 +78,7 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
       )
     ).conversation.id;
 
-  const ringing = async (conversationId: string) =>
-    (
-      await app.deps.db
-        .selectFrom('conversation_offers')
-        .select('staff_id')
-        .where('conversation_id', '=', conversationId)
-        .where('state', '=', 'ringing')
-        .execute()
-    )
-      .map((o) => o.staff_id)
-      .sort();
+  const ringing = (conversationId: string) => ringingStaff(app.deps.db, conversationId);
 
   const statusOf = async (conversationId: string) =>
     app.deps.db
