@@ -640,6 +640,23 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       expect(heard.some((h) => h.topic === topics.staff(second.id) && h.message.kind === 'offer')).toBe(false);
     });
 
+    it('takes the chat when the answer comes just after the sweep, and sets the person back to available', async () => {
+      const tech = await desk({ mode: 'assign' });
+      const first = await person([tech.id], { freeSince: '2026-03-02T07:00:00.000Z' });
+      const id = await chat(tech);
+      await ringOut();
+      expect(await presenceStatus(first.id)).toBe('away');
+      await acceptConversation(app.deps, actorOf(first), id);
+      expect(await statusOf(id)).toMatchObject({ status: 'active', assignee_id: first.id });
+      expect(await presenceStatus(first.id)).toBe('available');
+
+      // Someone who went away of their own accord and takes a chat from the queue stays away.
+      const second = await person([tech.id], { status: 'away' });
+      const other = await chat(tech);
+      await acceptConversation(app.deps, actorOf(second), other);
+      expect(await presenceStatus(second.id)).toBe('away');
+    });
+
     it('settles accept, decline and timeout racing on one offer into a single consistent outcome', async () => {
       const tech = await desk({ mode: 'assign' });
       const first = await person([tech.id], { freeSince: '2026-03-02T07:00:00.000Z' });

@@ -470,6 +470,13 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
       );
     }
     await closeOffers(trx, { conversationId, staffId: actor.staffId }, 'accepted');
+    // Set away because this very chat rang out just before they answered it: they are here after all.
+    const rangOut = (await offersOf(trx, [conversationId])).some(
+      (o) => o.staff_id === actor.staffId && o.state === 'timeout',
+    );
+    if (rangOut && me.status === 'away') {
+      await updatePresence(trx, actor.staffId, { status: 'available' }, now, { status: 'away' });
+    }
     const withdrawn = await closeOffers(trx, { conversationId }, 'withdrawn');
     await appendSystemEvent(
       trx,
