@@ -1,12 +1,16 @@
 import type { Db } from '../../platform/db/database.ts';
-import type { OfferRow } from '../../platform/db/schema.ts';
+import type { Insertable } from 'kysely';
+import type { ConversationOffersTable, OfferRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/tokens.ts';
 
 /**
  * Records an offer; answers undefined when the person is already being rung for that chat (one
  * ringing offer per person and chat, kept by a unique index across routing passes and instances).
  */
-export function insertOffer(db: Db, row: Omit<OfferRow, 'id'>): Promise<OfferRow | undefined> {
+export function insertOffer(
+  db: Db,
+  row: Omit<Insertable<ConversationOffersTable>, 'id'>,
+): Promise<OfferRow | undefined> {
   return db
     .insertInto('conversation_offers')
     .values({ ...row, id: newId() })
@@ -60,13 +64,20 @@ export function withdrawStaleOffers(db: Db, libraryId: string): Promise<OfferRow
     .execute();
 }
 
-/** Moves ringing offers to `state`; answers the ones that moved (so each is announced once). */
+/**
+ * Moves ringing offers to `state`; answers the ones that moved (so each is announced once).
+ * `passedAt` records when a person declined or let it ring out.
+ */
 export function closeOffers(
   db: Db,
   where: { conversationId?: string; staffId?: string; offerId?: string },
   state: string,
+  passedAt?: string,
 ): Promise<OfferRow[]> {
-  let q = db.updateTable('conversation_offers').set({ state }).where('state', '=', 'ringing');
+  let q = db
+    .updateTable('conversation_offers')
+    .set({ state, ...(passedAt === undefined ? {} : { passed_at: passedAt }) })
+    .where('state', '=', 'ringing');
   if (where.conversationId !== undefined) q = q.where('conversation_id', '=', where.conversationId);
   if (where.staffId !== undefined) q = q.where('staff_id', '=', where.staffId);
   if (where.offerId !== undefined) q = q.where('id', '=', where.offerId);

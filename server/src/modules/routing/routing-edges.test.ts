@@ -256,6 +256,37 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       expect(await presenceStatus(only.id)).toBe('available');
     });
 
+    it('on a claim desk stops ringing whoever passes, and rings them again only when nobody else is left, a ring time later', async () => {
+      const reference = await desk({ mode: 'claim' });
+      const passer = await person([reference.id]);
+      const colleague = await person([reference.id]);
+      const id = await chat(reference);
+      expect(await ringing(id)).toEqual([passer.id, colleague.id].sort());
+      await declineOffer(app.deps, actorOf(passer), id);
+      expect(await ringing(id)).toEqual([colleague.id]);
+      await sweep(app.deps);
+      expect(await ringing(id)).toEqual([colleague.id]);
+
+      // The colleague steps away: nobody rings, and the one who passed is not asked again at once.
+      t.clock.advanceMinutes(10 / 60);
+      await setPresence(app.deps, actorOf(colleague), { status: 'away', deskIds: [reference.id] });
+      expect(await ringing(id)).toEqual([]);
+      await ringOut(10);
+      expect(await ringing(id)).toEqual([]);
+      await ringOut(11);
+      expect(await ringing(id)).toEqual([passer.id]);
+    });
+
+    it('on a claim desk rings the colleagues, not the sender, for a chat transferred back to it', async () => {
+      const reference = await desk({ mode: 'claim' });
+      const sender = await person([reference.id]);
+      const colleague = await person([reference.id]);
+      const id = await chat(reference);
+      await acceptConversation(app.deps, actorOf(sender), id);
+      await transferConversation(app.deps, actorOf(sender), { conversationId: id, toDeskId: reference.id, note: '' });
+      expect(await ringing(id)).toEqual([colleague.id]);
+    });
+
     it('goes round everyone who passed a chat on, each in turn, instead of back to the same person', async () => {
       const tech = await desk({ mode: 'assign' });
       const first = await person([tech.id], { freeSince: '2026-03-02T07:00:00.000Z' });

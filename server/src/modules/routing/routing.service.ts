@@ -317,33 +317,39 @@ async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
     const mine = offers.filter((o) => o.conversation_id === chat.id);
     const ringing = mine.filter((o) => o.state === 'ringing');
     const forDesk = [...eligible.values()].filter((p) => p.deskIds.includes(desk.id));
+    // Who let this chat pass (declined it, let it ring out, transferred it here), and when last.
+    const passed = new Map<string, string>();
+    for (const o of mine) {
+      if (o.state !== 'timeout' && o.state !== 'declined') continue;
+      const at = o.passed_at ?? o.offered_at;
+      if ((passed.get(o.staff_id) ?? '') < at) passed.set(o.staff_id, at);
+    }
+    // Nobody is asked again sooner than one ring time after they let it pass; the sweep comes
+    // back for a chat that rings for nobody.
+    const askAgainFrom = new Date(now.getTime() - desk.ringTimeoutSeconds * 1000).toISOString();
+    const askable = (p: Candidate) => (passed.get(p.staffId) ?? '') <= askAgainFrom;
     if (desk.mode === 'claim') {
-      for (const person of forDesk) {
+      // Everyone who has not let it pass rings; those who did ring again only when nobody else
+      // is left to ring, and not before a ring time has gone by.
+      const fresh = forDesk.filter((p) => !passed.has(p.staffId));
+      const toRing = fresh.length > 0 || ringing.length > 0 ? fresh : forDesk.filter(askable);
+      for (const person of toRing) {
         if (ringing.some((o) => o.staff_id === person.staffId)) continue;
         await ring(deps, chat, person.staffId, null, now);
       }
       continue;
     }
     if (ringing.length > 0) continue;
-    const passedOver = new Set(
-      mine.filter((o) => o.state === 'timeout' || o.state === 'declined').map((o) => o.staff_id),
-    );
     const withRoom = forDesk.filter((p) => (spare.get(p.staffId) ?? 0) > 0);
-    const notYetAsked = withRoom.filter((p) => !passedOver.has(p.staffId));
+    const notYetAsked = withRoom.filter((p) => !passed.has(p.staffId));
     const byLoad = (a: Candidate, b: Candidate) => load(a) - load(b) || a.freeSince.localeCompare(b.freeSince);
     // Everyone free has let it pass: go round again rather than leave it unoffered, first to
-    // whoever was asked longest ago, and nobody sooner than one ring time after they were asked
-    // (a person who just declined is not rung again at once). The sweep comes back for it.
-    const lastAsked = new Map<string, string>();
-    for (const o of mine) if ((lastAsked.get(o.staff_id) ?? '') < o.offered_at) lastAsked.set(o.staff_id, o.offered_at);
-    const asked = (p: Candidate) => lastAsked.get(p.staffId) ?? '';
-    const askAgainFrom = new Date(now.getTime() - desk.ringTimeoutSeconds * 1000).toISOString();
+    // whoever let it pass longest ago.
+    const passedAt = (p: Candidate) => passed.get(p.staffId) ?? '';
     const next =
       notYetAsked.length > 0
         ? notYetAsked.sort(byLoad)[0]
-        : withRoom
-            .filter((p) => asked(p) <= askAgainFrom)
-            .sort((a, b) => asked(a).localeCompare(asked(b)) || byLoad(a, b))[0];
+        : withRoom.filter(askable).sort((a, b) => passedAt(a).localeCompare(passedAt(b)) || byLoad(a, b))[0];
     if (!next) continue;
     spare.set(next.staffId, (spare.get(next.staffId) ?? 1) - 1);
     await ring(deps, chat, next.staffId, new Date(now.getTime() + desk.ringTimeoutSeconds * 1000).toISOString(), now);
@@ -512,7 +518,12 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
 /** Assign mode: pass an offered chat on to the next person. */
 export async function declineOffer(deps: Deps, actor: Actor, conversationId: string): Promise<void> {
   if (actor.kind !== 'staff') throw errors.unauthenticated();
-  const closed = await closeOffers(deps.db, { conversationId, staffId: actor.staffId }, 'declined');
+  const closed = await closeOffers(
+    deps.db,
+    { conversationId, staffId: actor.staffId },
+    'declined',
+    deps.clock.now().toISOString(),
+  );
   if (closed.length === 0) throw errors.conflict('That chat is not ringing for you.');
   await publish(deps, topics.staff(actor.staffId), {
     kind: 'offer.withdrawn',
@@ -570,6 +581,7 @@ export async function recordPassedOn(trx: Db, conversationId: string, staffId: s
     state: 'declined',
     offered_at: now,
     ring_until: null,
+    passed_at: now,
   });
 }
 

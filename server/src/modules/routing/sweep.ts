@@ -27,7 +27,7 @@ export async function sweep(deps: Deps): Promise<void> {
       libraries.add(chat.library_id);
       continue;
     }
-    const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout');
+    const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout', iso);
     if (closed.length === 0) continue;
     if (await updatePresence(deps.db, offer.staff_id, { status: 'away' }, iso, { status: 'available' })) {
       await deps.bus.publish(topics.staff(offer.staff_id), { kind: 'presence' });
@@ -66,8 +66,8 @@ export async function sweep(deps: Deps): Promise<void> {
   for (const chat of queued) {
     if (!desks.has(chat.desk_id)) desks.set(chat.desk_id, await findDesk(deps.db, chat.desk_id));
     const desk = desks.get(chat.desk_id);
-    // An assign chat ringing for nobody: everyone let it pass; routing asks again once a ring time has gone by.
-    if (desk?.mode === 'assign' && !ringingChats.has(chat.id)) libraries.add(chat.library_id);
+    // A chat ringing for nobody (everyone let it pass): routing asks again once a ring time has gone by.
+    if (desk && !ringingChats.has(chat.id)) libraries.add(chat.library_id);
     if (
       !chat.is_over_threshold &&
       desk &&

@@ -93,6 +93,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0007-browser-blocks',
         '0008-transcript-retention',
         '0009-library-hostnames',
+        '0010-offer-passed-at',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')

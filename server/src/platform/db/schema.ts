@@ -199,6 +199,8 @@ export interface ConversationOffersTable {
   state: string;
   offered_at: string;
   ring_until: string | null;
+  /** When the person declined it or let it ring out. */
+  passed_at: Generated<string | null>;
 }
 
 export interface StaffPresenceTable {
