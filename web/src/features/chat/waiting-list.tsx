@@ -53,15 +53,10 @@ function OfferCard({
         >
           Accept<span className="visually-hidden"> chat with {patronName(conversation)}</span>
         </button>
-        {desk?.mode === 'assign' ? (
-          <button
-            type="button"
-            className="button button--small"
-            onClick={() => staffConnection.decline(conversation.id)}
-          >
-            Pass<span className="visually-hidden"> to a colleague</span>
-          </button>
-        ) : null}
+        {/* On either kind of desk: the chat stops ringing for this person while colleagues can take it. */}
+        <button type="button" className="button button--small" onClick={() => staffConnection.decline(conversation.id)}>
+          Pass<span className="visually-hidden"> to a colleague</span>
+        </button>
       </div>
     </li>
   );
