@@ -214,12 +214,22 @@ export async function buildConversation(
 }
 
 /** A staff member present and available on the given desks, with one open dashboard. */
-export async function buildPresence(db: Db, staffId: string, deskIds: string[], status = 'available'): Promise<void> {
+/** `freeSince` pins "longest free" for routing tests that must not depend on when they ran. */
+export async function buildPresence(
+  db: Db,
+  staffId: string,
+  deskIds: string[],
+  status = 'available',
+  freeSince?: string,
+): Promise<void> {
   const now = stamp();
+  const free_since = freeSince ?? now;
   await db
     .insertInto('staff_presence')
-    .values({ staff_id: staffId, status, desk_ids_json: deskIds, free_since: now, updated_at: now })
-    .onConflict((oc) => oc.column('staff_id').doUpdateSet({ status, desk_ids_json: deskIds }))
+    .values({ staff_id: staffId, status, desk_ids_json: deskIds, free_since, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('staff_id').doUpdateSet({ status, desk_ids_json: deskIds, ...(freeSince ? { free_since } : {}) }),
+    )
     .execute();
   await holdConnection(db, 'staff', staffId);
 }

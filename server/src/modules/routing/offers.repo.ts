@@ -84,6 +84,17 @@ export function closeOffers(
   return q.returningAll().execute();
 }
 
+/** When each person last let a chat pass (declined it or let it ring out), from that chat's offers. */
+export function passedTimes(offers: readonly OfferRow[]): Map<string, string> {
+  const passed = new Map<string, string>();
+  for (const o of offers) {
+    if (o.state !== 'timeout' && o.state !== 'declined') continue;
+    const at = o.passed_at ?? o.offered_at;
+    if ((passed.get(o.staff_id) ?? '') < at) passed.set(o.staff_id, at);
+  }
+  return passed;
+}
+
 /** Takes the deadline off a ringing offer (its desk now rings everyone until someone answers). */
 export async function clearRingDeadline(db: Db, offerId: string): Promise<boolean> {
   const result = await db

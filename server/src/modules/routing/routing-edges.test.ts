@@ -93,13 +93,9 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
     options: { status?: string; max?: number; freeSince?: string } = {},
   ): Promise<StaffRow> {
     const staff = await buildStaff(app.deps.db, { library_id: libraryId, max_concurrent_chats: options.max ?? 3 });
-    await buildPresence(app.deps.db, staff.id, deskIds, options.status ?? 'available');
     // Explicit, so that "longest free" never depends on when the case happened to run.
-    await app.deps.db
-      .updateTable('staff_presence')
-      .set({ free_since: options.freeSince ?? '2026-03-02T08:00:00.000Z' })
-      .where('staff_id', '=', staff.id)
-      .execute();
+    const freeSince = options.freeSince ?? '2026-03-02T08:00:00.000Z';
+    await buildPresence(app.deps.db, staff.id, deskIds, options.status ?? 'available', freeSince);
     app.deps.bus.subscribe(topics.staff(staff.id), (message) => heard.push({ topic: topics.staff(staff.id), message }));
     return staff;
   }

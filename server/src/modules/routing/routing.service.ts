@@ -15,6 +15,7 @@ import {
   closeOffers,
   insertOffer,
   offersOf,
+  passedTimes,
   ringingOffersOfStaff,
   withdrawStaleOffers,
 } from './offers.repo.ts';
@@ -318,12 +319,7 @@ async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
     const ringing = mine.filter((o) => o.state === 'ringing');
     const forDesk = [...eligible.values()].filter((p) => p.deskIds.includes(desk.id));
     // Who let this chat pass (declined it, let it ring out, transferred it here), and when last.
-    const passed = new Map<string, string>();
-    for (const o of mine) {
-      if (o.state !== 'timeout' && o.state !== 'declined') continue;
-      const at = o.passed_at ?? o.offered_at;
-      if ((passed.get(o.staff_id) ?? '') < at) passed.set(o.staff_id, at);
-    }
+    const passed = passedTimes(mine);
     // Nobody is asked again sooner than one ring time after they let it pass; the sweep comes
     // back for a chat that rings for nobody.
     const askAgainFrom = new Date(now.getTime() - desk.ringTimeoutSeconds * 1000).toISOString();

@@ -58,13 +58,7 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     options: { status?: string; max?: number; freeSince?: string } = {},
   ): Promise<StaffRow> {
     const staff = await buildStaff(app.deps.db, { library_id: libraryId, max_concurrent_chats: options.max ?? 3 });
-    await buildPresence(app.deps.db, staff.id, deskIds, options.status ?? 'available');
-    if (options.freeSince)
-      await app.deps.db
-        .updateTable('staff_presence')
-        .set({ free_since: options.freeSince })
-        .where('staff_id', '=', staff.id)
-        .execute();
+    await buildPresence(app.deps.db, staff.id, deskIds, options.status ?? 'available', options.freeSince);
     app.deps.bus.subscribe(topics.staff(staff.id), (message) => heard.push({ topic: topics.staff(staff.id), message }));
     return staff;
   }

@@ -4,7 +4,8 @@ import * as conversations from '../conversations/conversations.repo.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { connectedAmong } from './live-connections.ts';
-import { closeOffers, expiredOffers, offersOf } from './offers.repo.ts';
+import type { OfferRow } from '../../platform/db/schema.ts';
+import { closeOffers, expiredOffers, offersOf, passedTimes } from './offers.repo.ts';
 import { updatePresence } from './presence.repo.ts';
 import { rebalance, unansweredOutcome } from './routing.service.ts';
 
@@ -52,22 +53,20 @@ export async function sweep(deps: Deps): Promise<void> {
     'patron',
     queued.map((c) => c.id),
   );
-  const ringingChats = new Set(
-    (
-      await offersOf(
-        deps.db,
-        queued.map((c) => c.id),
-      )
-    )
-      .filter((o) => o.state === 'ringing')
-      .map((o) => o.conversation_id),
-  );
+  const offersByChat = new Map<string, OfferRow[]>();
+  const queuedIds = queued.map((c) => c.id);
+  for (const offer of await offersOf(deps.db, queuedIds)) {
+    const list = offersByChat.get(offer.conversation_id);
+    if (list) list.push(offer);
+    else offersByChat.set(offer.conversation_id, [offer]);
+  }
   const desks = new Map<string, Awaited<ReturnType<typeof findDesk>>>();
   for (const chat of queued) {
     if (!desks.has(chat.desk_id)) desks.set(chat.desk_id, await findDesk(deps.db, chat.desk_id));
     const desk = desks.get(chat.desk_id);
-    // A chat ringing for nobody (everyone let it pass): routing asks again once a ring time has gone by.
-    if (desk && !ringingChats.has(chat.id)) libraries.add(chat.library_id);
+    if (desk && askAgainNow(offersByChat.get(chat.id) ?? [], desk.ringTimeoutSeconds, now)) {
+      libraries.add(chat.library_id);
+    }
     if (
       !chat.is_over_threshold &&
       desk &&
@@ -91,6 +90,22 @@ export async function sweep(deps: Deps): Promise<void> {
     }
   }
   for (const libraryId of libraries) await rebalance(deps, libraryId);
+}
+
+/** How long after a pass's wait ends the sweep still routes its chat (a sweep may run late). */
+const ASK_AGAIN_WINDOW_MS = 10_000;
+
+/**
+ * A chat ringing for nobody because everyone let it pass: routing may ask again once a ring time
+ * has gone by since the last pass. Anything else that could change who to ask (someone becoming
+ * available, a chat ending) routes at once, so the sweep only watches for that moment.
+ */
+function askAgainNow(offers: OfferRow[], ringTimeoutSeconds: number, now: Date): boolean {
+  if (offers.some((o) => o.state === 'ringing')) return false;
+  const last = [...passedTimes(offers).values()].sort().at(-1);
+  if (last === undefined) return false;
+  const waitEnds = new Date(last).getTime() + ringTimeoutSeconds * 1000;
+  return waitEnds <= now.getTime() && now.getTime() < waitEnds + ASK_AGAIN_WINDOW_MS;
 }
 
 /**
