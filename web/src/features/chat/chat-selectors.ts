@@ -47,3 +47,10 @@ export function transferCandidates(people: readonly Presence[], myStaffId: strin
     .filter((p) => p.staffId !== myStaffId && p.connected && p.status !== 'offline' && p.activeChats < p.maxChats)
     .sort((a, b) => a.displayName.localeCompare(b.displayName));
 }
+
+/** How many colleagues a chat sent back to a desk's queue would ring now: connected, available, serving it. */
+export function deskAnswerers(people: readonly Presence[], deskId: string, myStaffId: string): number {
+  return people.filter(
+    (p) => p.staffId !== myStaffId && p.connected && p.status === 'available' && p.deskIds.includes(deskId),
+  ).length;
+}

@@ -9,7 +9,7 @@ import {
   mergeEvent,
   type ChatState,
 } from './chat-state.ts';
-import { myChats, sideBySideChats, transferCandidates, unreadCount } from './chat-selectors.ts';
+import { deskAnswerers, myChats, sideBySideChats, transferCandidates, unreadCount } from './chat-selectors.ts';
 import { parseTags, previewText } from './chat-words.ts';
 import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
 
@@ -214,6 +214,20 @@ describe('transferCandidates', () => {
       person('amir'),
     ];
     expect(transferCandidates(people, 'me').map((p) => p.staffId)).toEqual(['amir', 'zoe']);
+  });
+
+  it('counts, for a desk, the colleagues its queue would ring now', () => {
+    const people = [
+      presence({ staffId: 'me', deskIds: ['ask'] }),
+      presence({ staffId: 'amir', deskIds: ['ask', 'kids'] }),
+      presence({ staffId: 'zoe', status: 'away', deskIds: ['ask'] }),
+      presence({ staffId: 'gone', connected: false, deskIds: ['ask'] }),
+      presence({ staffId: 'kim', deskIds: ['kids'] }),
+    ];
+    expect(deskAnswerers(people, 'ask', 'me')).toBe(1);
+    expect(deskAnswerers(people, 'kids', 'me')).toBe(2);
+    expect(deskAnswerers(people, 'ask', 'amir')).toBe(1);
+    expect(deskAnswerers(people, 'homework', 'me')).toBe(0);
   });
 });
 

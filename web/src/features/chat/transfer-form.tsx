@@ -5,7 +5,7 @@ import { usePresenceList } from '../../api/presence.ts';
 import { ErrorSummary } from '../../ui/error-summary.tsx';
 import { RadioGroup, SelectField, TextAreaField } from '../../ui/field.tsx';
 import { fieldId, useFormErrors } from '../../ui/form-errors.ts';
-import { transferCandidates } from './chat-selectors.ts';
+import { deskAnswerers, transferCandidates } from './chat-selectors.ts';
 import { staffConnection } from './live-connection.ts';
 
 const FORM = 'transfer';
@@ -33,6 +33,7 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
   const idFor = (path: string) => fieldId(FORM, path);
   const people = transferCandidates(presence.data ?? [], myStaffId);
   const openDesks = desks.filter((d) => d.isActive);
+  const answerers = (id: string) => deskAnswerers(presence.data ?? [], id, myStaffId);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -91,12 +92,17 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
           label={LABELS['toDeskId']}
           value={deskId}
           error={errors.fields['toDeskId']}
+          hint={
+            deskId && !presence.isPending && answerers(deskId) === 0
+              ? 'Nobody else is available on this desk now: the patron waits in its queue until someone takes the chat.'
+              : undefined
+          }
           onChange={(e) => setDeskId(e.target.value)}
         >
           <option value="">Choose a desk</option>
           {openDesks.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name}
+              {presence.isPending ? d.name : `${d.name} — ${availableText(answerers(d.id))}`}
             </option>
           ))}
         </SelectField>
@@ -116,4 +122,9 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
       </button>
     </form>
   );
+}
+
+function availableText(count: number): string {
+  if (count === 0) return 'nobody else available';
+  return count === 1 ? '1 colleague available' : `${count} colleagues available`;
 }
