@@ -16,6 +16,31 @@ export const MAX_MESSAGE_CHARS = 4000;
 /** Largest text a single frame may carry, in bytes of UTF-8: a clear error past it. */
 export const MAX_FRAME_TEXT_BYTES = 8 * 1024;
 
+/**
+ * Whether a message fits one frame once escaped as JSON and encoded as UTF-8, with room for the
+ * frame's other fields. Text in scripts of two or three bytes a character can reach the frame
+ * limit before the character limit.
+ */
+export function fitsOneFrame(body: string): boolean {
+  const frame = JSON.stringify({
+    type: 'message.send',
+    conversationId: '00000000-0000-0000-0000-000000000000',
+    clientId: 'x'.repeat(64),
+    body,
+    internal: false,
+  });
+  return utf8Length(frame) <= MAX_FRAME_TEXT_BYTES;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const character of text) {
+    const point = character.codePointAt(0) ?? 0;
+    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
 export const MessageBody = z
   .string()
   .max(MAX_MESSAGE_CHARS, `At most ${MAX_MESSAGE_CHARS} characters`)

@@ -1,34 +1,63 @@
-import { MAX_FRAME_TEXT_BYTES, type ErrorCode } from '@branchline/protocol';
+import { ClientId, Id, MAX_FRAME_TEXT_BYTES, type ErrorCode } from '@branchline/protocol';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { RawData, WebSocket } from 'ws';
 
-export type ParsedFrame<T> = { ok: true; frame: T } | { ok: false; code: ErrorCode; message: string };
+/** The send and the chat a refused frame was about, when they can be read from it. */
+export interface FrameRefs {
+  clientId?: string;
+  conversationId?: string;
+}
 
-/** Reads one client frame: size limit, JSON, then the schema. Nothing is stored for a bad frame. */
+export type ParsedFrame<T> = { ok: true; frame: T } | { ok: false; code: ErrorCode; message: string; refs: FrameRefs };
+
+/**
+ * Reads one client frame: size limit, JSON, then the schema. Nothing is stored for a bad frame,
+ * and its error names the message and chat it was about where those are well formed, so the
+ * client can mark that message failed instead of waiting for it.
+ */
 export function parseFrame<S extends z.ZodType>(raw: RawData, isBinary: boolean, schema: S): ParsedFrame<z.infer<S>> {
-  if (isBinary) return { ok: false, code: 'unsupported_media_type', message: 'Frames are JSON text.' };
+  if (isBinary) return { ok: false, code: 'unsupported_media_type', message: 'Frames are JSON text.', refs: {} };
   const text = raw.toString();
+  let data: unknown;
+  try {
+    // The socket has already bounded the frame (64 KB), so reading an oversized one is cheap.
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
   if (Buffer.byteLength(text) > MAX_FRAME_TEXT_BYTES) {
     return {
       ok: false,
       code: 'payload_too_large',
-      message: `A frame may carry at most ${MAX_FRAME_TEXT_BYTES / 1024} KB of text.`,
+      message: `A frame may carry at most ${MAX_FRAME_TEXT_BYTES / 1024} KB of text. Send a long message in parts.`,
+      refs: refsOf(data),
     };
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return { ok: false, code: 'malformed_request', message: 'The frame is not valid JSON.' };
-  }
+  if (data === undefined)
+    return { ok: false, code: 'malformed_request', message: 'The frame is not valid JSON.', refs: {} };
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, code: 'validation_failed', message: `${where}${issue?.message ?? 'Invalid frame'}` };
+    return {
+      ok: false,
+      code: 'validation_failed',
+      message: `${where}${issue?.message ?? 'Invalid frame'}`,
+      refs: refsOf(data),
+    };
   }
   return { ok: true, frame: parsed.data };
+}
+
+/** Only well-formed ids are echoed back: never text the client chose freely. */
+function refsOf(data: unknown): FrameRefs {
+  if (typeof data !== 'object' || data === null) return {};
+  const { clientId, conversationId } = data as { clientId?: unknown; conversationId?: unknown };
+  return {
+    ...(ClientId.safeParse(clientId).success ? { clientId: clientId as string } : {}),
+    ...(Id.safeParse(conversationId).success ? { conversationId: conversationId as string } : {}),
+  };
 }
 
 export function sendFrame(socket: WebSocket, frame: unknown): void {
@@ -71,17 +100,15 @@ export function acceptFrame<S extends z.ZodType>(
     }
   | { error: { type: 'error'; code: ErrorCode; message: string; clientId?: string; conversationId?: string } } {
   const parsed = parseFrame(raw, isBinary, schema);
-  if (!parsed.ok) return { error: { type: 'error', code: parsed.code, message: parsed.message } };
+  if (!parsed.ok) return { error: { type: 'error', code: parsed.code, message: parsed.message, ...parsed.refs } };
   // Backpressure: a client far ahead of the server is told to retry, not queued without end.
   if (serial.pending >= MAX_PENDING_FRAMES) {
-    const { clientId, conversationId } = parsed.frame as { clientId?: unknown; conversationId?: unknown };
     return {
       error: {
         type: 'error',
         code: 'service_unavailable',
         message: 'The server is busy. Please try again in a moment.',
-        ...(typeof clientId === 'string' ? { clientId } : {}),
-        ...(typeof conversationId === 'string' ? { conversationId } : {}),
+        ...refsOf(parsed.frame),
       },
     };
   }

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { CannedResponse } from '@branchline/protocol';
+import { fitsOneFrame, MAX_MESSAGE_CHARS, type CannedResponse } from '@branchline/protocol';
 import { useCannedResponses } from '../../api/canned-responses.ts';
 import { CannedSuggestions, optionId } from './canned-suggestions.tsx';
 import { drafts } from './drafts.ts';
@@ -8,7 +8,6 @@ import { matchCanned, slashQuery } from './slash-command.ts';
 import { NOTE_LABEL } from './transcript.tsx';
 import { useTypingSignal } from './use-typing-signal.ts';
 
-const MAX_CHARS = 4000;
 /** The message box of one chat (several can be on screen side by side). */
 export function composerId(conversationId: string): string {
   return `chat-composer-${conversationId}`;
@@ -51,7 +50,13 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
   const matches = query === null || isListDismissed ? [] : matchCanned(canned.data ?? [], query);
   const isListOpen = matches.length > 0;
   const active = Math.min(activeIndex, Math.max(0, matches.length - 1));
-  const tooLong = text.length > MAX_CHARS;
+  const problem =
+    text.length > MAX_MESSAGE_CHARS
+      ? `At most ${MAX_MESSAGE_CHARS} characters: ${text.length - MAX_MESSAGE_CHARS} too many.`
+      : fitsOneFrame(text)
+        ? null
+        : 'Too long to send at once in this script: split it into two messages.';
+  const tooLong = problem !== null;
 
   useEffect(() => {
     drafts.set(conversationId, text);
@@ -150,7 +155,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
       </p>
       {tooLong ? (
         <p id={`${listId}-error`} className="field__error">
-          At most {MAX_CHARS} characters: {text.length - MAX_CHARS} too many.
+          {problem}
         </p>
       ) : null}
       <div className="composer__actions">
