@@ -66,7 +66,12 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
           { value: 'staff', label: 'A colleague' },
           { value: 'desk', label: 'A desk (back to its queue)' },
         ]}
-        onChange={setTarget}
+        onChange={(next) => {
+          // An error about the other kind of target no longer applies.
+          setLocal(null);
+          transfer.reset();
+          setTarget(next);
+        }}
       />
       {target === 'staff' ? (
         <SelectField
