@@ -26,7 +26,7 @@ const MINUTE = 60_000;
 const HEALTHY_MS = 30_000;
 const PING_EVERY_MS = 25_000;
 const PONG_WAIT_MS = 8_000;
-/** A socket that says nothing this long after the hello has failed, like one that closed. */
+/** A socket not welcomed this long after it was made has failed, like one that closed. */
 const WELCOME_WAIT_MS = 15_000;
 const ACK_WAIT_MS = 5_000;
 const TYPING_EXPIRES_MS = 10_000;
@@ -255,11 +255,7 @@ export class ChatConnection {
     try {
       link = this.transport.openSocket({
         onOpen: () => {
-          if (!current()) return;
-          link?.send({ type: 'hello', token, after: this.chat.lastSeq });
-          this.timers.set('welcome', WELCOME_WAIT_MS, () => {
-            if (current() && !this.welcomed) this.onSocketClose();
-          });
+          if (current()) link?.send({ type: 'hello', token, after: this.chat.lastSeq });
         },
         onFrame: (frame) => {
           if (current()) this.onSocketFrame(frame);
@@ -272,8 +268,15 @@ export class ChatConnection {
       this.onSocketClose();
       return;
     }
-    if (current()) this.socket = link;
-    else link.close();
+    if (!current()) {
+      link.close();
+      return;
+    }
+    this.socket = link;
+    // From the start, not from the open: a socket a filtering proxy holds half-open never opens.
+    this.timers.set('welcome', WELCOME_WAIT_MS, () => {
+      if (current() && !this.welcomed) this.onSocketClose(true);
+    });
   }
 
   private onSocketFrame(frame: PatronServerFrame): void {
@@ -305,7 +308,8 @@ export class ChatConnection {
     if (!this.stopped) this.onSocketClose();
   }
 
-  private onSocketClose(): void {
+  /** `hung`: the socket was not welcomed in time, rather than closed. */
+  private onSocketClose(hung = false): void {
     const wasWelcomed = this.welcomed;
     const healthy = wasWelcomed && this.now() - this.welcomedAt >= HEALTHY_MS;
     this.dropSocket();
@@ -326,7 +330,9 @@ export class ChatConnection {
       this.failures = this.failures.filter((at) => now - at < MINUTE);
       this.failures.push(now);
     }
-    if (this.failures.length >= 3) {
+    // A socket that hangs, where none has worked yet on this page, is what a network filtering
+    // sockets does: waiting for three would keep a new patron silent for most of a minute.
+    if (this.failures.length >= 3 || (hung && !this.everOnline)) {
       this.enterFallback();
       return;
     }

@@ -52,4 +52,26 @@ describe('contract copies', () => {
     expect(looksLikeEmail('a@b')).toBe(false);
     expect(looksLikeEmail('not an email')).toBe(false);
   });
+
+  it('accepts exactly the addresses the server accepts', () => {
+    const samples = [
+      'reader@example.org',
+      ' Reader.Name+tag@Example.ORG ',
+      "o'brien@mail.example.co.uk",
+      'dev@localhost',
+      'reader@example..org',
+      '.reader@example.org',
+      'reader.@example.org',
+      'read..er@example.org',
+      'reader@example.o',
+      'reader@-example.org',
+      'reader@example',
+      'reader@@example.org',
+      'réader@example.org',
+      '<script>@example.org',
+      `${'a'.repeat(250)}@b.org`,
+      '',
+    ];
+    for (const sample of samples) expect(looksLikeEmail(sample), sample).toBe(protocol.Email.safeParse(sample).success);
+  });
 });

@@ -35,9 +35,12 @@ export function newClientId(): string {
 
 export const ENDED_STATUSES: readonly string[] = ['resolved', 'abandoned', 'missed'];
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The server's rule (the protocol's `Email`), so an address passing here is not refused there. */
+const EMAIL = /^(?:[a-z0-9_'+-]+\.)*[a-z0-9_'+-]*[a-z0-9_+-]@(?:[a-z0-9][a-z0-9-]*\.)+[a-z]{2,}$/;
+const LOCALHOST_EMAIL = /^[a-z0-9._%+-]+@localhost$/;
 
-/** A first check before the server's: something@something.tld. */
+/** The check the server makes: name@domain.tld, without doubled or stray dots. */
 export function looksLikeEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value.trim());
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && (EMAIL.test(email) || LOCALHOST_EMAIL.test(email));
 }
