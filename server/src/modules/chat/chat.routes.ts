@@ -179,16 +179,25 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       };
       let frames = await collect();
       if (frames.length === 0 && request.query.wait > 0) {
-        // Wait for the doorbell (or the deadline), then read from the database.
+        // Wait for the doorbell (or the deadline), then read from the database: new events, a
+        // change of state, the librarian having read, or (while waiting) a move in the queue.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, request.query.wait * 1000);
-          const off = deps.bus.subscribe(topics.conversation(row.id), (message) => {
+          const offConversation = deps.bus.subscribe(topics.conversation(row.id), (message) => {
             if (message.kind === 'events' || message.kind === 'conversation') done();
+            else if (message.kind === 'seen' && message.by === 'staff') done();
           });
+          const offQueue =
+            row.status === 'queued'
+              ? deps.bus.subscribe(topics.library(row.library_id), (message) => {
+                  if (message.kind === 'queue') done();
+                })
+              : () => undefined;
           request.raw.once('close', done);
           function done() {
             clearTimeout(timer);
-            off();
+            offConversation();
+            offQueue();
             resolve();
           }
         });

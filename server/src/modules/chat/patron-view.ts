@@ -71,12 +71,26 @@ export async function presentPatronConversation(deps: Deps, row: ConversationRow
 
 /** Where a waiting chat stands, and an honest estimate from the desk's recent answer times. */
 export async function queueInfo(deps: Deps, row: ConversationRow): Promise<QueueInfo> {
+  const queuedAt = row.queued_at ?? row.created_at;
+  // Routing's order: queued first, then created first, then by id; chats queued at the same
+  // moment get different places, as routing answers them one after the other.
   const ahead = await deps.db
     .selectFrom('conversations')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('desk_id', '=', row.desk_id)
     .where('status', '=', 'queued')
-    .where('queued_at', '<', row.queued_at ?? row.created_at)
+    .where((eb) =>
+      eb.or([
+        eb('queued_at', '<', queuedAt),
+        eb.and([
+          eb('queued_at', '=', queuedAt),
+          eb.or([
+            eb('created_at', '<', row.created_at),
+            eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
+          ]),
+        ]),
+      ]),
+    )
     .executeTakeFirstOrThrow();
   const position = Number(ahead.n) + 1;
   return { position, estimatedWaitSeconds: await estimateWait(deps, row.library_id, row.desk_id, position) };

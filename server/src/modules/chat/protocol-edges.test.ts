@@ -534,6 +534,26 @@ describe.each(dialectsUnderTest())('chat protocol edges on %s', (dialect) => {
       expect(frames.at(-1)).toMatchObject({ type: 'state', conversation: { id: conversationId, lastSeq: 2 } });
     });
 
+    it('wakes a waiting patron’s long poll when the queue moves, with their new place', async () => {
+      const ahead = await startChat('First in line');
+      const behind = await startChat('Second in line');
+      const before = (await poll(behind.token, 'after=2&wait=0')).json() as { frames: Frame[] };
+      expect(before.frames.at(-1)).toMatchObject({ conversation: { queue: { position: 2 } } });
+      const waiting = poll(behind.token, 'after=2&wait=25');
+      const staff = await person();
+      const tab = await staffTab(staff.session);
+      await available(tab);
+      tab.send({ type: 'conversation.accept', conversationId: ahead.conversationId });
+      // The poll must answer when the queue moves, not when its 25 s wait ends: this case's
+      // time limit (15 s) is shorter than the wait.
+      const woken = (await waiting).json() as { frames: Frame[] };
+      expect(woken.frames.filter((f) => f.type === 'event')).toEqual([]);
+      expect(woken.frames.at(-1)).toMatchObject({
+        type: 'state',
+        conversation: { id: behind.conversationId, status: 'queued', queue: { position: 1 } },
+      });
+    }, 15_000);
+
     it('refuses polls and frames with a missing or forged token, and frames of unknown type or shape, storing nothing', async () => {
       const mine = await startChat();
       const theirs = await startChat();

@@ -204,6 +204,7 @@ function queuedChats(db: Db, libraryId: string): Promise<ConversationRow[]> {
     .where('channel', '=', 'chat')
     .orderBy('queued_at')
     .orderBy('created_at')
+    .orderBy('id')
     .execute();
 }
 
