@@ -126,6 +126,8 @@ export const Conversation = z.object({
   queuedAt: Timestamp.nullable(),
   firstResponseAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
+  /** When the staff member who had the ended chat closed it in their console (it then leaves My chats). */
+  closedAt: Timestamp.nullable(),
   updatedAt: Timestamp,
   /** When the library's retention deleted the messages and what identified the patron. */
   purgedAt: Timestamp.nullable(),

@@ -64,6 +64,7 @@ const POLICY: Record<string, 'public' | readonly StaffRole[]> = {
   'POST /api/conversations/:id/transfer': DIRECTORY,
   'POST /api/conversations/:id/end': DIRECTORY,
   'PUT /api/conversations/:id/wrapup': DIRECTORY,
+  'POST /api/conversations/:id/close': DIRECTORY,
   'POST /api/conversations/:id/block': DIRECTORY,
   'GET /api/presence': DIRECTORY,
   'PUT /api/presence/me': DIRECTORY,
@@ -196,10 +197,11 @@ describe('authorization matrix', () => {
     const db = t.app.deps.db;
     await buildPresence(db, caller.id, [world.deskId]);
     const accepting = key.endsWith('/accept');
+    const closing = key.endsWith('/close');
     const conversation = await buildConversation(db, {
       library_id: world.libraryId,
       desk_id: world.deskId,
-      status: accepting ? 'queued' : 'active',
+      status: accepting ? 'queued' : closing ? 'resolved' : 'active',
       assignee_id: accepting ? null : caller.id,
     });
     return { ...world, conversationId: conversation.id };

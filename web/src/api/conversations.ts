@@ -81,6 +81,7 @@ export function useConversationActions(id: string, onDone: (conversation: Conver
       ...options,
     }),
     end: useMutation({ mutationFn: () => api.post<Conversation>(`${path}/end`), ...options }),
+    close: useMutation({ mutationFn: () => api.post<Conversation>(`${path}/close`), ...options }),
     wrapUp: useMutation({
       mutationFn: (body: WrapUpBody) => api.put<Conversation>(`${path}/wrapup`, body),
       ...options,

@@ -139,6 +139,21 @@ export const staffChatRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
       return after(request.params.id);
     },
   );
+  app.post(
+    '/api/conversations/:id/close',
+    {
+      schema: {
+        tags,
+        summary: 'Close an ended chat in your console (wrap-up done): it leaves My chats on every tab',
+        params: IdParams,
+        response: { 200: Conversation },
+      },
+    },
+    async (request) => {
+      await staffChat.closeEndedChat(deps, request.actor, request.params.id);
+      return after(request.params.id);
+    },
+  );
   app.put(
     '/api/conversations/:id/wrapup',
     {

@@ -119,6 +119,21 @@ export async function endByStaff(deps: Deps, actor: Actor, conversationId: strin
   await endConversation(deps, row, { staffName: displayName });
 }
 
+/**
+ * Closes an ended chat in its staff member's console (wrap-up done): it leaves My chats on every
+ * tab. Closing again changes nothing.
+ */
+export async function closeEndedChat(deps: Deps, actor: Actor, conversationId: string): Promise<void> {
+  const { row } = await conversationToActOn(deps, actor, conversationId);
+  if (!ENDED.includes(row.status)) throw errors.conflict('End the chat before closing it.');
+  if (row.closed_at !== null) return;
+  const now = deps.clock.now().toISOString();
+  await commit(deps, async (trx, touched) => {
+    await conversations.updateConversationRow(trx, row.id, { closed_at: now, updated_at: now });
+    touched.state(row.id);
+  });
+}
+
 export interface Transfer {
   conversationId: string;
   toStaffId?: string | undefined;

@@ -17,6 +17,8 @@ import * as staffChat from './staff-chat.service.ts';
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 const QUEUE_REFRESH_MS = 1000;
 const PREVIEW_CHARS = 280;
+/** Ended chats not closed yet come back to the console for a shift's length, for their wrap-up. */
+const UNCLOSED_SHOWN_MS = 12 * 60 * 60 * 1000;
 
 /** The patron's first message, shortened, for an offer. */
 async function previewFor(deps: Deps, conversationId: string): Promise<string | null> {
@@ -158,12 +160,8 @@ export function staffSocket(deps: Deps) {
         case 'hello': {
           if (greeted) return;
           greeted = true;
-          const mine = await conversations.listConversationRows(deps.db, {
-            libraryId: actor.libraryId,
-            assigneeId: actor.staffId,
-            status: 'active',
-            limit: 100,
-          });
+          const endedSince = new Date(deps.clock.now().getTime() - UNCLOSED_SHOWN_MS).toISOString();
+          const mine = await conversations.listConsoleRows(deps.db, actor.staffId, endedSince, 100);
           const offers = [];
           for (const offer of await routing.ringingFor(deps, actor.staffId)) {
             const row = await conversations.findConversationById(deps.db, offer.conversation_id);

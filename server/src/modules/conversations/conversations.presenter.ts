@@ -34,6 +34,7 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
     queuedAt: row.queued_at,
     firstResponseAt: row.first_response_at,
     resolvedAt: row.resolved_at,
+    closedAt: row.closed_at,
     updatedAt: row.updated_at,
     purgedAt: row.purged_at,
   };

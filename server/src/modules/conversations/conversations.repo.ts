@@ -184,6 +184,26 @@ export function listConversationRows(db: Db, filter: ConversationFilter) {
   return q.execute();
 }
 
+/**
+ * A staff member's chats as their console lists them: those in progress, and those ended since
+ * `endedSince` that they have not closed yet (wrap-up pending).
+ */
+export function listConsoleRows(db: Db, staffId: string, endedSince: string, limit: number) {
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('assignee_id', '=', staffId)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'active'),
+        eb.and([eb('status', 'in', CLOSED_STATUSES), eb('closed_at', 'is', null), eb('resolved_at', '>=', endedSince)]),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export function findPatronsByEmail(db: Db, libraryId: string, email: string) {
   return db.selectFrom('patrons').select('id').where('library_id', '=', libraryId).where('email', '=', email).execute();
 }

@@ -94,6 +94,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0008-transcript-retention',
         '0009-library-hostnames',
         '0010-offer-passed-at',
+        '0011-conversation-closed-at',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')

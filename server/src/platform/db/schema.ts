@@ -173,6 +173,8 @@ export interface ConversationsTable {
   accepted_at: string | null;
   first_response_at: string | null;
   resolved_at: string | null;
+  /** When its staff member closed the ended chat in their console; until then it stays in My chats. */
+  closed_at: string | null;
   updated_at: string;
   /** When the transcript and what identified the patron were deleted (the library's retention). */
   purged_at: string | null;

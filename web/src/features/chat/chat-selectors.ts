@@ -9,6 +9,7 @@ export function myChats(state: ChatState, staffId: string): Conversation[] {
       (c) =>
         c.assigneeId === staffId &&
         c.channel === 'chat' &&
+        c.closedAt === null &&
         !state.dismissed[c.id] &&
         (c.status === 'active' || isEnded(c.status)),
     )

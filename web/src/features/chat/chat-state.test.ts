@@ -114,6 +114,23 @@ describe('applyFrame', () => {
     expect(myChats(state, 'me').map((c) => c.id)).toEqual(['q1']);
   });
 
+  it('keeps ended chats in My chats until they are closed, here or on another tab', () => {
+    const ended = conversation({ id: 'e1', status: 'resolved', assigneeId: 'me' });
+    let state = applyFrame(INITIAL_CHAT_STATE, {
+      type: 'welcome',
+      presence: presence(),
+      conversations: [conversation({ id: 'a1', assigneeId: 'me' }), ended],
+      queues: [],
+      offers: [],
+    });
+    expect(myChats(state, 'me').map((c) => c.id)).toEqual(['a1', 'e1']);
+    state = applyFrame(state, {
+      type: 'conversation',
+      conversation: { ...ended, closedAt: '2026-03-02T15:03:00.000Z' },
+    });
+    expect(myChats(state, 'me').map((c) => c.id)).toEqual(['a1']);
+  });
+
   it('replaces ringing offers on welcome and keeps the highest patron seen seq', () => {
     const old = conversation({ id: 'gone', status: 'queued' });
     let state = applyFrame(INITIAL_CHAT_STATE, { type: 'offer', conversation: old, ringUntil: null, preview: null });

@@ -122,7 +122,7 @@ export function isOfInterest(state: ChatState, conversationId: string, viewing: 
   const me = state.presence?.staffId;
   if (me === undefined) return true; // not greeted yet: nothing is known to be someone else's
   const conversation = state.conversations[conversationId];
-  return conversation?.assigneeId === me && !state.dismissed[conversationId];
+  return conversation?.assigneeId === me && conversation.closedAt === null && !state.dismissed[conversationId];
 }
 
 /** The conversations this tab holds but no longer needs (see `isOfInterest`). */

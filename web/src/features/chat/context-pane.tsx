@@ -1,4 +1,5 @@
 import type { Conversation, Desk } from '@branchline/protocol';
+import { useConversationActions } from '../../api/conversations.ts';
 import { BlockPatronForm } from './block-patron-form.tsx';
 import { isEnded } from './chat-words.ts';
 import { EndChat } from './end-chat.tsx';
@@ -38,23 +39,35 @@ export function ContextPane({ conversation, myStaffId, desks, timeZone, onTransf
       {canAct && ended ? (
         <>
           <WrapUpForm key={conversation.id} conversation={conversation} />
-          <div className="context-form">
-            <button
-              type="button"
-              className="button"
-              onClick={() => {
-                staffConnection.dismiss(conversation.id);
-                onClose();
-              }}
-            >
-              Close chat
-            </button>
-            <p className="field__hint">Takes it out of My chats. It stays in the Inbox.</p>
-          </div>
+          <CloseChat key={`close-${conversation.id}`} conversation={conversation} onClose={onClose} />
         </>
       ) : null}
       <EarlierConversations conversation={conversation} desks={desks} timeZone={timeZone} />
       {canAct ? <BlockPatronForm key={`block-${conversation.id}`} conversation={conversation} /> : null}
     </aside>
+  );
+}
+
+/**
+ * Takes the ended chat out of My chats at once, and tells the server, so it stays closed after a
+ * reload and on the person's other tabs. Until then it comes back for its wrap-up.
+ */
+function CloseChat({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
+  const { close } = useConversationActions(conversation.id, (c) => staffConnection.putConversation(c));
+  return (
+    <div className="context-form">
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          close.mutate();
+          staffConnection.dismiss(conversation.id);
+          onClose();
+        }}
+      >
+        Close chat
+      </button>
+      <p className="field__hint">Takes it out of My chats. It stays in the Inbox.</p>
+    </div>
   );
 }

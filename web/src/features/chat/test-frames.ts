@@ -21,6 +21,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     queuedAt: '2026-01-01T10:00:00.000Z',
     firstResponseAt: null,
     resolvedAt: null,
+    closedAt: null,
     updatedAt: '2026-01-01T10:00:00.000Z',
     purgedAt: null,
     ...overrides,
