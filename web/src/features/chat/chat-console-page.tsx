@@ -43,7 +43,14 @@ export function ChatConsolePage() {
     return () => staffConnection.view(null);
   }, [selectedId]);
 
+  // The chat chosen last, before the page shows it: a second Alt+↓ pressed at once moves on from it.
+  const latestSelected = useRef(selectedId);
+  useEffect(() => {
+    latestSelected.current = selectedId;
+  }, [selectedId]);
+
   function select(id: string | null, options: { focus: boolean } = { focus: true }) {
+    latestSelected.current = id;
     setParams(id ? { c: id } : {});
     if (id && options.focus) requestComposerFocus(id);
   }
@@ -85,7 +92,7 @@ export function ChatConsolePage() {
       const chat = chats[action.index];
       return chat ? select(chat.id) : undefined;
     }
-    const current = chats.findIndex((c) => c.id === selectedId);
+    const current = chats.findIndex((c) => c.id === latestSelected.current);
     const next = current === -1 ? (action.delta === 1 ? 0 : chats.length - 1) : current + action.delta;
     const chat = chats[(next + chats.length) % chats.length];
     if (chat) select(chat.id);

@@ -18,11 +18,17 @@ let focusRequest: string | null = null;
 /** Puts the cursor in the composer of this chat: now if it is showing, else as soon as it renders. */
 export function requestComposerFocus(conversationId: string): void {
   const element = document.getElementById(composerId(conversationId));
-  if (element) {
-    element.focus();
+  if (element instanceof HTMLTextAreaElement) {
+    focusAtEnd(element);
     return;
   }
   focusRequest = conversationId;
+}
+
+/** Focus with the caret after the text, so typing goes on from where a draft ended. */
+function focusAtEnd(element: HTMLTextAreaElement): void {
+  element.focus();
+  element.setSelectionRange(element.value.length, element.value.length);
 }
 
 interface ComposerProps {
@@ -36,8 +42,8 @@ interface ComposerProps {
  * canned responses; "Internal note" makes the message visible to staff only.
  */
 export function Composer({ conversationId, canReply }: ComposerProps) {
-  const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
-  const [wantsNote, setWantsNote] = useState(false);
+  const [text, setText] = useState(() => drafts.get(conversationId)?.text ?? '');
+  const [wantsNote, setWantsNote] = useState(() => drafts.get(conversationId)?.isNote ?? false);
   const [activeIndex, setActiveIndex] = useState(0);
   const [isListDismissed, setIsListDismissed] = useState(false);
   const canned = useCannedResponses();
@@ -59,13 +65,14 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
   const tooLong = problem !== null;
 
   useEffect(() => {
-    drafts.set(conversationId, text);
-  }, [conversationId, text]);
+    if (text || wantsNote) drafts.set(conversationId, { text, isNote: wantsNote });
+    else drafts.delete(conversationId);
+  }, [conversationId, text, wantsNote]);
 
   useEffect(() => {
     if (focusRequest !== conversationId) return;
     focusRequest = null;
-    textRef.current?.focus();
+    if (textRef.current) focusAtEnd(textRef.current);
   }, [conversationId]);
 
   function change(next: string) {
@@ -79,9 +86,7 @@ export function Composer({ conversationId, canReply }: ComposerProps) {
   function insert(response: CannedResponse) {
     change(response.body);
     requestAnimationFrame(() => {
-      const element = textRef.current;
-      element?.focus();
-      element?.setSelectionRange(response.body.length, response.body.length);
+      if (textRef.current) focusAtEnd(textRef.current);
     });
   }
 

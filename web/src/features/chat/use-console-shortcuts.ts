@@ -1,10 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { isTextField, shortcutFor, type ShortcutAction } from './console-shortcuts.ts';
 
 /** Listens for the console's shortcuts on the whole page while the console is open. */
 export function useConsoleShortcuts(onAction: (action: ShortcutAction) => void): void {
   const handler = useRef(onAction);
-  useEffect(() => {
+  // Before the browser paints: a key pressed as soon as a change shows acts on what it shows.
+  useLayoutEffect(() => {
     handler.current = onAction;
   });
 
