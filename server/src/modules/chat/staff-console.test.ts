@@ -471,6 +471,22 @@ describe.each(dialectsUnderTest())('staff console on %s', (dialect) => {
       expect(await today()).toEqual({ answered: 1, missed: 0, abandoned: 0, medianWaitSeconds: 25 });
     });
 
+    it('counts the wait until a chat was first answered, not until it was answered again after a transfer', async () => {
+      setClock('2026-03-02T14:00:00.000Z');
+      const chat = await startChat();
+      advanceSeconds(30);
+      await accept(chat.id, librarian);
+      advanceSeconds(600);
+      const other = await buildDesk(db, library.id, { mode: 'claim' });
+      await buildPresence(db, supervisor.id, [other.id]);
+      const sent = await call(librarian, 'POST', `/api/conversations/${chat.id}/transfer`, { toDeskId: other.id });
+      expect(sent.statusCode, sent.body).toBe(200);
+      advanceSeconds(20);
+      expect((await call(supervisor, 'POST', `/api/conversations/${chat.id}/accept`)).statusCode).toBe(200);
+      expect(await today()).toEqual({ answered: 1, missed: 0, abandoned: 0, medianWaitSeconds: 30 });
+      expect((await conversationRow(chat.id)).accepted_at).toBe('2026-03-02T14:00:30.000Z');
+    });
+
     it('is refused to a partner', async () => {
       const partner = await buildStaff(db, { library_id: library.id, role: 'partner' });
       expectRefusal(await call(partner, 'GET', '/api/chat/today'), 403, 'forbidden');

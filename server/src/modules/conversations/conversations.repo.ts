@@ -1,10 +1,11 @@
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, Updateable, UpdateObject } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import type {
   ConversationEventsTable,
   ConversationRow,
   ConversationsTable,
+  Database,
   PatronsTable,
 } from '../../platform/db/schema.ts';
 
@@ -47,7 +48,7 @@ export function transitionConversation(
   db: Db,
   id: string,
   from: readonly string[],
-  changes: Updateable<ConversationsTable>,
+  changes: UpdateObject<Database, 'conversations'>,
   onlyIf: { neverAccepted?: boolean } = {},
 ): Promise<ConversationRow | undefined> {
   let q = db.updateTable('conversations').set(changes).where('id', '=', id).where('status', 'in', from);

@@ -1,4 +1,5 @@
 import type { Desk, DeskQueue, Presence, PresenceStatus, SetPresenceBody } from '@branchline/protocol';
+import { sql } from 'kysely';
 import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
@@ -461,7 +462,9 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
     const taken = await conversations.transitionConversation(trx, conversationId, ['queued'], {
       status: 'active',
       assignee_id: actor.staffId,
-      accepted_at: now,
+      // The first answer's time: a chat answered again after a transfer to a desk has not waited
+      // for the first librarian's part of the conversation.
+      accepted_at: sql<string>`coalesce(accepted_at, ${now})`,
       is_over_threshold: false,
       updated_at: now,
     });
