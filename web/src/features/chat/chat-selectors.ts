@@ -21,17 +21,21 @@ export const SIDE_BY_SIDE_MAX = 3;
 
 /**
  * The chats shown side by side, in the order of "My chats": the open one (`selectedId`) always,
- * with the person's other chats up to `max`. A chat open but no longer theirs comes first.
+ * with the person's other chats up to `max`, those still going before those waiting for their
+ * wrap-up. A chat open but no longer theirs comes first.
  */
 export function sideBySideChats(
   chats: readonly Conversation[],
   selected: Conversation | undefined,
   max = SIDE_BY_SIDE_MAX,
 ): Conversation[] {
-  if (selected && !chats.some((c) => c.id === selected.id)) return [selected, ...chats.slice(0, max - 1)];
-  const shown = chats.slice(0, max);
-  if (!selected || shown.some((c) => c.id === selected.id)) return shown;
-  return [...shown.slice(0, max - 1), selected];
+  const going = chats.filter((c) => !isEnded(c.status));
+  const preferred = [...going, ...chats.filter((c) => isEnded(c.status))];
+  if (selected && !chats.some((c) => c.id === selected.id)) return [selected, ...preferred.slice(0, max - 1)];
+  let chosen = preferred.slice(0, max);
+  if (selected && !chosen.some((c) => c.id === selected.id)) chosen = [...chosen.slice(0, max - 1), selected];
+  // Shown in the order of My chats, whose numbers (Alt+1…9) they carry.
+  return chats.filter((c) => chosen.some((s) => s.id === c.id));
 }
 
 /** Patron messages after the last one read (in this tab, or by staff before a reload: the conversation's `staffSeenSeq`). */

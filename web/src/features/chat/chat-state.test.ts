@@ -278,6 +278,14 @@ describe('sideBySideChats', () => {
     expect(ids(sideBySideChats(mine, mine[3], 2))).toEqual(['a', 'd']);
   });
 
+  it('prefers the chats still going to those ended and waiting for their wrap-up, in the order of My chats', () => {
+    const ended = (id: string) => conversation({ id, status: 'resolved' });
+    const list = [ended('e1'), conversation({ id: 'a1' }), ended('e2'), conversation({ id: 'a2' })];
+    expect(ids(sideBySideChats(list, undefined))).toEqual(['e1', 'a1', 'a2']);
+    expect(ids(sideBySideChats(list, undefined, 2))).toEqual(['a1', 'a2']);
+    expect(ids(sideBySideChats(list, list[2], 2))).toEqual(['a1', 'e2']);
+  });
+
   it('puts first an open chat that is no longer the person’s', () => {
     expect(ids(sideBySideChats(mine, conversation({ id: 'x' })))).toEqual(['x', 'a', 'b']);
   });
