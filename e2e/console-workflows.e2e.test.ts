@@ -418,7 +418,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     // Each desk says who its queue would ring now: Tom, on Tech Help.
     const deskChoice = jamal.getByRole('combobox', { name: 'Desk' });
     const techOption = deskChoice.locator('option', { hasText: TECH });
-    expect(await techOption.textContent()).toBe(`${TECH} — 1 colleague available`);
+    expect(await techOption.textContent()).toBe(`${TECH} — 1 available`);
     await deskChoice.selectOption((await techOption.getAttribute('value')) ?? '');
     await jamal.getByLabel('Note for them').fill(deskNote);
     await sendFromWidget(patron.widget, 'Before: it says the loan limit is reached.');

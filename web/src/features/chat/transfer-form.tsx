@@ -129,7 +129,7 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
   );
 }
 
+/** Short, so that it fits a narrow list: the hint under the label says what "none" means. */
 function availableText(count: number): string {
-  if (count === 0) return 'nobody else available';
-  return count === 1 ? '1 colleague available' : `${count} colleagues available`;
+  return count === 0 ? 'none available' : `${count} available`;
 }
