@@ -1,4 +1,4 @@
-import type { StaffRole } from '@branchline/protocol';
+import type { OpenInterval, StaffRole, WeeklyHours } from '@branchline/protocol';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { CLOSED_HOURS } from '@branchline/protocol';
@@ -276,4 +276,17 @@ export async function ringingStaff(db: Db, conversationId: string): Promise<stri
     .where('state', '=', 'ringing')
     .execute();
   return rows.map((o) => o.staff_id).sort();
+}
+
+/** The same opening intervals on each day of the week. */
+export function sameEveryDay(intervals: OpenInterval[]): WeeklyHours {
+  return {
+    mon: intervals,
+    tue: intervals,
+    wed: intervals,
+    thu: intervals,
+    fri: intervals,
+    sat: intervals,
+    sun: intervals,
+  };
 }

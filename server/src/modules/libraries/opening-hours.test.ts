@@ -1,17 +1,10 @@
 import { OpenInterval, type Hours, type WeeklyHours } from '@branchline/protocol';
 import { describe, expect, it } from 'vitest';
+import { sameEveryDay } from '../../test/factories.ts';
 import { formatClock, hoursOn, isOpenAt } from './opening-hours.ts';
 
 const at = (iso: string) => new Date(iso);
-const every = (intervals: OpenInterval[]): WeeklyHours => ({
-  mon: intervals,
-  tue: intervals,
-  wed: intervals,
-  thu: intervals,
-  fri: intervals,
-  sat: intervals,
-  sun: intervals,
-});
+const every = sameEveryDay;
 const hours = (weekly: WeeklyHours, exceptions: Hours['exceptions'] = []): Hours => ({ weekly, exceptions });
 const nineToFive = hours(every([{ opens: '09:00', closes: '17:00' }]));
 const NY = 'America/New_York';

@@ -15,6 +15,7 @@ import {
   sessionFor,
   staffActor as actorOf,
   ringingStaff,
+  sameEveryDay,
 } from '../../test/factories.ts';
 import { buildTestApp, TestClock, type TestApp } from '../../test/test-app.ts';
 import {
@@ -41,18 +42,7 @@ const START = '2026-03-02T15:00:00.000Z';
 let counter = 0;
 const clientId = () => `edge-${(counter++).toString().padStart(6, '0')}`;
 
-const every = (intervals: OpenInterval[]): Hours => ({
-  weekly: {
-    mon: intervals,
-    tue: intervals,
-    wed: intervals,
-    thu: intervals,
-    fri: intervals,
-    sat: intervals,
-    sun: intervals,
-  },
-  exceptions: [],
-});
+const every = (intervals: OpenInterval[]): Hours => ({ weekly: sameEveryDay(intervals), exceptions: [] });
 
 describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
   let t: TestApp;
