@@ -5,7 +5,7 @@ import { expectNoSeriousViolations } from './support/axe.ts';
 import { describeInBrowser, useBrowser } from './support/browser.ts';
 import { startLibrarySite, type LibrarySite } from './support/library-site.ts';
 import { useServer } from './support/server.ts';
-import { DEMO_STAFF, OPEN_ALWAYS, adminApi, signIn } from './support/staff.ts';
+import { DEMO_STAFF, OPEN_ALWAYS, acceptChatAbout, adminApi, serveDesks, signIn } from './support/staff.ts';
 
 /** Where README screenshots go when SCREENSHOTS=1. */
 const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../docs/screenshots');
@@ -14,11 +14,7 @@ const SCREENSHOT_DIR = path.resolve(import.meta.dirname, '../docs/screenshots');
 async function staffAtConsole(context: BrowserContext, email: string, desk: string): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, email);
-  await page.goto('/staff/chat');
-  await page.getByLabel('Status').selectOption('available');
-  await page.getByRole('button', { name: /Desks you are serving/ }).click();
-  await page.getByRole('checkbox', { name: desk }).check();
-  await page.keyboard.press('Escape');
+  await serveDesks(page, [desk]);
   return page;
 }
 
@@ -51,19 +47,6 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await widget.locator('#bl-input').fill(question);
     await widget.locator('#bl-input').press('Enter');
     return widget;
-  }
-
-  /** Accepts the waiting chat that starts with `question` (earlier cases may have left others waiting). */
-  async function acceptChatAbout(console: Page, question: string): Promise<void> {
-    await console
-      .getByRole('listitem')
-      .filter({ hasText: question })
-      .getByRole('button', { name: /^Accept/ })
-      .click();
-    await console
-      .getByRole('region', { name: /^Chat (\d )?with / })
-      .filter({ hasText: question })
-      .waitFor();
   }
 
   test('chat end to end: ask, answer, move pages, transfer, end and rate — with hostile text kept as text', async () => {

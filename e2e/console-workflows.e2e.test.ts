@@ -6,7 +6,17 @@ import { describeInBrowser, useBrowser } from './support/browser.ts';
 import { startLibrarySite, type LibrarySite } from './support/library-site.ts';
 import { expectNothingRan, expectShown, newWatchedPage, shownText } from './support/page-checks.ts';
 import { useServer } from './support/server.ts';
-import { DEMO_STAFF, OPEN_ALWAYS, adminApi, signIn, waitForLoaded, type AdminApi } from './support/staff.ts';
+import {
+  DEMO_STAFF,
+  OPEN_ALWAYS,
+  acceptChatAbout,
+  adminApi,
+  chatPaneAbout,
+  serveDesks,
+  signIn,
+  waitForLoaded,
+  type AdminApi,
+} from './support/staff.ts';
 
 /*
  * The staff console as librarians use it through a shift: several chats at once, notes, canned
@@ -76,11 +86,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
   async function staffAtConsole(email: string, deskNames: readonly string[]): Promise<Page> {
     const page = await newWatchedPage(await session.newContext());
     await signIn(page, email);
-    await page.goto('/staff/chat');
-    await page.getByLabel('Status').selectOption('available');
-    await page.getByRole('button', { name: /Desks you are serving/ }).click();
-    for (const name of deskNames) await page.getByRole('checkbox', { name, exact: true }).check();
-    await page.keyboard.press('Escape');
+    await serveDesks(page, deskNames);
     const wanted = desks.filter((d) => deskNames.includes(d.name)).map((d) => d.id);
     await expect
       .poll(
@@ -129,22 +135,6 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
   async function sendFromWidget(widget: Locator, text: string): Promise<void> {
     await widget.locator('#bl-input').fill(text);
     await widget.locator('#bl-input').press('Enter');
-  }
-
-  /** The conversation pane showing `question`, once its chat is accepted. */
-  function paneAbout(staff: Page, question: string): Locator {
-    return staff.getByRole('region', { name: /^Chat (\d )?with / }).filter({ hasText: question });
-  }
-
-  async function acceptChatAbout(staff: Page, question: string): Promise<Locator> {
-    await staff
-      .getByRole('listitem')
-      .filter({ hasText: question })
-      .getByRole('button', { name: /^Accept/ })
-      .click();
-    const pane = paneAbout(staff, question);
-    await pane.waitFor();
-    return pane;
   }
 
   async function sendFromConsole(pane: Locator, text: string): Promise<void> {
@@ -243,7 +233,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     for (const question of questions) {
       patrons.push(await patronAsks(question));
       await acceptChatAbout(priya, question);
-      ids.push(await chatIdOf(paneAbout(priya, question)));
+      ids.push(await chatIdOf(chatPaneAbout(priya, question)));
     }
     const [one, two, three] = patrons as [Patron, Patron, Patron];
     const myChats = priya.getByRole('region', { name: /My chats/ }).getByRole('listitem');
@@ -283,7 +273,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     await two.log.getByText('It is open until 8 pm.').waitFor();
     await priya.keyboard.press('Alt+Digit1');
     await expect.poll(() => openChat(priya)).toBe(ids[0]);
-    const composer = paneAbout(priya, questions[0] ?? '').getByLabel('Reply to the patron');
+    const composer = chatPaneAbout(priya, questions[0] ?? '').getByLabel('Reply to the patron');
     expect(await composer.inputValue()).toBe('Laptops renew once, ');
     await priya.keyboard.type('for another week.');
     // The caret comes back after the draft, so typing goes on from where it ended.
@@ -345,13 +335,13 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     const other = await patronAsks(otherQuestion);
     await acceptChatAbout(sofia, otherQuestion);
     await sofia.keyboard.press('Alt+Digit1');
-    const first = paneAbout(sofia, question);
+    const first = chatPaneAbout(sofia, question);
     await first.waitFor();
     const secret = 'Note: patron mentioned a protection order, do not share branch schedule.';
     await first.getByRole('checkbox', { name: 'Internal note' }).check();
     await first.getByRole('textbox').last().fill(secret);
     await sofia.keyboard.press('Alt+Digit2');
-    await paneAbout(sofia, otherQuestion).waitFor();
+    await chatPaneAbout(sofia, otherQuestion).waitFor();
     await sofia.keyboard.press('Alt+Digit1');
     await expect.poll(() => first.getByRole('textbox').last().inputValue()).toBe(secret);
     // The draft comes back as what it was, an internal note: Enter must not send it to the patron.
@@ -460,7 +450,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
       .getByRole('region', { name: /My chats/ })
       .locator(`a[href*="c=${transferredId}"]`)
       .click();
-    const gracePane = paneAbout(grace, question);
+    const gracePane = chatPaneAbout(grace, question);
     await expectShown(gracePane.getByRole('log'), [
       question,
       'Before: it says the loan limit is reached.',
@@ -604,7 +594,7 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     expect(new URL(grace.url()).pathname).toBe(`/staff/inbox/${firstId}`);
     await expectShown(grace.locator('main'), [firstQuestion, `Robin Park, ${email}`]);
     await grace.goBack();
-    const secondPane = paneAbout(grace, secondQuestion);
+    const secondPane = chatPaneAbout(grace, secondQuestion);
     await secondPane.waitFor();
     await endChat(grace, second);
     await grace.getByRole('button', { name: 'Close chat' }).click();

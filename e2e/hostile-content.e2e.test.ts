@@ -18,7 +18,9 @@ import {
   DEMO_PASSWORD,
   DEMO_STAFF,
   OPEN_ALWAYS,
+  acceptChatAbout,
   adminApi,
+  serveDesks,
   signIn,
   waitForLoaded,
   type AdminApi,
@@ -85,24 +87,8 @@ const CANNED = {
 async function staffAtConsole(context: BrowserContext, email: string, password: string): Promise<Page> {
   const page = await newWatchedPage(context);
   await signIn(page, email, password);
-  await page.goto('/staff/chat');
-  await page.getByLabel('Status').selectOption('available');
-  await page.getByRole('button', { name: /Desks you are serving/ }).click();
-  await page.getByRole('checkbox', { name: DESK_NAME, exact: true }).check();
-  await page.keyboard.press('Escape');
+  await serveDesks(page, [DESK_NAME]);
   return page;
-}
-
-/** Accepts the waiting chat whose preview holds `question`; answers the pane it opens in. */
-async function acceptChatAbout(staff: Page, question: string): Promise<Locator> {
-  await staff
-    .getByRole('listitem')
-    .filter({ hasText: question })
-    .getByRole('button', { name: /^Accept/ })
-    .click();
-  const pane = staff.getByRole('region', { name: /^Chat (\d )?with / }).filter({ hasText: question });
-  await pane.waitFor();
-  return pane;
 }
 
 async function endChat(staff: Page, widget: Locator): Promise<void> {

@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { describeInBrowser, useBrowser } from './support/browser.ts';
 import { expectNothingRan, watch } from './support/page-checks.ts';
 import { useServer } from './support/server.ts';
-import { DEMO_STAFF, OPEN_ALWAYS, adminApi, type AdminApi, signIn } from './support/staff.ts';
+import {
+  DEMO_STAFF,
+  OPEN_ALWAYS,
+  acceptChatAbout,
+  adminApi,
+  serveDesks,
+  type AdminApi,
+  signIn,
+} from './support/staff.ts';
 
 /*
  * The patron widget as a patron lives it: on a library's own site (another origin), across
@@ -63,24 +71,8 @@ async function startSite(branchlineUrl: string): Promise<Site> {
 async function staffAtConsole(context: BrowserContext, email: string, desks: readonly string[]): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, email);
-  await page.goto('/staff/chat');
-  await page.getByLabel('Status').selectOption('available');
-  await page.getByRole('button', { name: /Desks you are serving/ }).click();
-  for (const desk of desks) await page.getByRole('checkbox', { name: desk, exact: true }).check();
-  await page.keyboard.press('Escape');
+  await serveDesks(page, desks);
   return page;
-}
-
-/** Accepts the waiting chat whose preview is `question` and waits for it to open. */
-async function acceptChatAbout(console: Page, question: string): Promise<Locator> {
-  await console
-    .getByRole('listitem')
-    .filter({ hasText: question })
-    .getByRole('button', { name: /^Accept/ })
-    .click();
-  const pane = console.getByRole('region', { name: /^Chat (\d )?with / }).filter({ hasText: question });
-  await pane.waitFor();
-  return pane;
 }
 
 async function staffReplies(console: Page, texts: readonly string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 /** The password of every demo account the server seeds on an empty database. */
@@ -72,4 +72,33 @@ export async function adminApi(baseUrl: string): Promise<AdminApi> {
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
     return response.status === 204 ? undefined : response.json();
   };
+}
+
+/** On the chat console, sets the signed-in person Available and serving exactly the desks named. */
+export async function serveDesks(page: Page, deskNames: readonly string[]): Promise<void> {
+  await page.goto('/staff/chat');
+  await page.getByLabel('Status').selectOption('available');
+  await page.getByRole('button', { name: /Desks you are serving/ }).click();
+  for (const name of deskNames) await page.getByRole('checkbox', { name, exact: true }).check();
+  await page.keyboard.press('Escape');
+}
+
+/** The console's pane of the chat whose log holds `text`. */
+export function chatPaneAbout(page: Page, text: string): Locator {
+  return page.getByRole('region', { name: /^Chat (\d )?with / }).filter({ hasText: text });
+}
+
+/**
+ * Accepts the waiting chat whose preview holds `question` (earlier cases may have left others
+ * waiting) and answers the pane it opens in, once shown.
+ */
+export async function acceptChatAbout(page: Page, question: string): Promise<Locator> {
+  await page
+    .getByRole('listitem')
+    .filter({ hasText: question })
+    .getByRole('button', { name: /^Accept/ })
+    .click();
+  const pane = chatPaneAbout(page, question);
+  await pane.waitFor();
+  return pane;
 }
