@@ -29,8 +29,7 @@ export function sideBySideChats(
   selected: Conversation | undefined,
   max = SIDE_BY_SIDE_MAX,
 ): Conversation[] {
-  const going = chats.filter((c) => !isEnded(c.status));
-  const preferred = [...going, ...chats.filter((c) => isEnded(c.status))];
+  const preferred = [...chats.filter((c) => !isEnded(c.status)), ...chats.filter((c) => isEnded(c.status))];
   if (selected && !chats.some((c) => c.id === selected.id)) return [selected, ...preferred.slice(0, max - 1)];
   let chosen = preferred.slice(0, max);
   if (selected && !chosen.some((c) => c.id === selected.id)) chosen = [...chosen.slice(0, max - 1), selected];
