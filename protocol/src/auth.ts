@@ -14,6 +14,7 @@ export const ABILITIES = [
   'staff.read',
   'staff.create',
   'staff.update',
+  'audit.read',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 

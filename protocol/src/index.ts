@@ -6,3 +6,4 @@ export * from './staff.ts';
 export * from './auth.ts';
 export * from './conversations.ts';
 export * from './chat.ts';
+export * from './audit.ts';

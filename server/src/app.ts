@@ -26,6 +26,8 @@ import { createOutboxMailer, createSmtpMailer, type Mailer } from './platform/ma
 import { loadOrCreateSecret } from './platform/secret.ts';
 import path from 'node:path';
 import { staffAbilities } from './modules/accounts/accounts.policy.ts';
+import { auditAbilities } from './modules/audit/audit.policy.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import * as auth from './modules/accounts/auth.service.ts';
 import { libraryAbilities } from './modules/libraries/libraries.policy.ts';
@@ -72,7 +74,7 @@ declare module 'fastify' {
 
 /** Abilities the dashboard is told about: each module's policy answers for its own actions. */
 export function abilitiesOf(actor: Actor): Ability[] {
-  return [...libraryAbilities(actor), ...staffAbilities(actor)];
+  return [...libraryAbilities(actor), ...staffAbilities(actor), ...auditAbilities(actor)];
 }
 
 /** Builds the whole server without listening: platform plugins, then each domain module. */
@@ -213,6 +215,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(librariesRoutes, { deps });
     await app.register(chatRoutes, { deps, origins: createOriginCheck(deps) });
     await app.register(staffChatRoutes, { deps });
+    await app.register(auditRoutes, { deps });
     await app.register(publicSiteRoutes, { deps });
     await app.register(staticAssetsPlugin, { webDistDir: config.webDistDir, widgetDistDir: config.widgetDistDir });
     await app.ready();

@@ -73,6 +73,7 @@ const POLICY: Record<string, 'public' | readonly StaffRole[]> = {
   'POST /api/canned-responses': DIRECTORY,
   'PATCH /api/canned-responses/:id': DIRECTORY,
   'DELETE /api/canned-responses/:id': DIRECTORY,
+  'GET /api/audit-log': ['admin', 'supervisor'],
 };
 
 /** WebSocket routes are refused before the upgrade like any route; their frames have their own suite. */

@@ -122,7 +122,12 @@ export async function changePassword(
   await deps.db.transaction().execute(async (trx) => {
     await updateStaffRow(trx, staff.id, { password_hash: passwordHash, updated_at: now });
     await deleteSessionsOfStaff(trx, staff.id, currentSessionHash);
-    await recordAudit(trx, actor, now, { action: 'staff.password_changed', subjectType: 'staff', subjectId: staff.id });
+    await recordAudit(trx, actor, now, {
+      action: 'staff.password_changed',
+      subjectType: 'staff',
+      subjectId: staff.id,
+      libraryId: staff.library_id,
+    });
   });
 }
 
@@ -170,10 +175,13 @@ export async function confirmPasswordReset(deps: Deps, body: PasswordResetConfir
     await updateStaffRow(trx, staffId, { password_hash: passwordHash, updated_at: now });
     await deleteSessionsOfStaff(trx, staffId);
     await deleteResetTokensOfStaff(trx, staffId);
+    const staff = await findStaffById(trx, staffId);
+    if (!staff) throw errors.notFound('staff member');
     await recordAudit(trx, anonymous, now, {
       action: 'staff.password_reset',
       subjectType: 'staff',
       subjectId: staffId,
+      libraryId: staff.library_id,
     });
     return staffId;
   });

@@ -63,6 +63,7 @@ export async function createStaff(deps: Deps, actor: Actor, body: CreateStaffBod
       action: 'staff.created',
       subjectType: 'staff',
       subjectId: inserted.id,
+      libraryId: targetLibrary,
       details: { role: body.role },
     });
     return inserted;
@@ -103,7 +104,13 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, body: Up
       action: body.isActive === false ? 'staff.deactivated' : 'staff.updated',
       subjectType: 'staff',
       subjectId: id,
-      details: { fields: Object.keys(body) },
+      libraryId: existing.library_id,
+      details: {
+        fields: Object.keys(body),
+        ...(body.role !== undefined && body.role !== existing.role
+          ? { role: body.role, previousRole: existing.role }
+          : {}),
+      },
     });
     return updated;
   });
@@ -120,7 +127,12 @@ export async function setStaffPassword(deps: Deps, actor: Actor, id: string, pas
   await deps.db.transaction().execute(async (trx) => {
     await updateStaffRow(trx, id, { password_hash: passwordHash, updated_at: now });
     await deleteSessionsOfStaff(trx, id);
-    await recordAudit(trx, actor, now, { action: 'staff.password_set', subjectType: 'staff', subjectId: id });
+    await recordAudit(trx, actor, now, {
+      action: 'staff.password_set',
+      subjectType: 'staff',
+      subjectId: id,
+      libraryId: existing.library_id,
+    });
   });
 }
 

@@ -1,27 +1,106 @@
+import {
+  AUDIT_SUBJECT_TYPES,
+  AuditAction,
+  AuditSubjectType,
+  type AuditEntry,
+  type AuditListQuery,
+  type AuditPage,
+} from '@branchline/protocol';
 import type { Actor } from '../../platform/actor.ts';
 import type { Db } from '../../platform/db/database.ts';
+import type { Deps } from '../../platform/deps.ts';
 import { newId } from '../../platform/tokens.ts';
+import { authorizeAuditRead } from './audit.policy.ts';
+import { insertAuditRow, listAuditRows, namesOf, type AuditRow } from './audit.repo.ts';
 
-export interface AuditEntry {
-  action: string;
-  subjectType: string;
+export interface AuditInput {
+  action: AuditAction;
+  subjectType: AuditSubjectType;
   subjectId: string | null;
+  /** The library the subject belongs to (a library's own id for a library): whose log it goes in. */
+  libraryId: string;
   /** Never patron message text or secrets: names of changed fields, roles, counts. */
   details?: Record<string, unknown>;
 }
 
 /** Records who did what to which record. Runs inside the caller's transaction when given one. */
-export async function recordAudit(db: Db, actor: Actor, at: string, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      at,
-      actor_staff_id: actor.kind === 'staff' ? actor.staffId : null,
-      action: entry.action,
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      details_json: entry.details ?? {},
-    })
-    .execute();
+export async function recordAudit(db: Db, actor: Actor, at: string, entry: AuditInput): Promise<void> {
+  await insertAuditRow(db, {
+    id: newId(),
+    at,
+    library_id: entry.libraryId,
+    actor_kind: actor.kind,
+    actor_staff_id: actor.kind === 'staff' ? actor.staffId : null,
+    action: entry.action,
+    subject_type: entry.subjectType,
+    subject_id: entry.subjectId,
+    details_json: entry.details ?? {},
+  });
+}
+
+/** The signed-in person's library's audit log, newest first, a page at a time. */
+export async function listAudit(deps: Deps, actor: Actor, query: AuditListQuery): Promise<AuditPage> {
+  authorizeAuditRead(actor);
+  const before = query.before === undefined ? undefined : parseCursor(query.before);
+  const rows = await listAuditRows(deps.db, {
+    libraryId: actor.libraryId,
+    action: query.action,
+    actorId: query.actorId,
+    subjectType: query.subjectType,
+    subjectId: query.subjectId,
+    since: query.since && new Date(query.since).toISOString(),
+    until: query.until && new Date(query.until).toISOString(),
+    before,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: await present(deps.db, page),
+    nextBefore: rows.length > query.limit && last ? `${last.at}_${last.id}` : null,
+  };
+}
+
+function parseCursor(cursor: string): { at: string; id: string } {
+  const split = cursor.lastIndexOf('_');
+  return { at: new Date(cursor.slice(0, split)).toISOString(), id: cursor.slice(split + 1) };
+}
+
+async function present(db: Db, rows: AuditRow[]): Promise<AuditEntry[]> {
+  const idsOf = (type: AuditSubjectType) => [
+    ...new Set(rows.filter((r) => r.subject_type === type && r.subject_id).map((r) => r.subject_id as string)),
+  ];
+  const names = new Map(
+    await Promise.all(AUDIT_SUBJECT_TYPES.map(async (type) => [type, await namesOf(db, type, idsOf(type))] as const)),
+  );
+  const actorIds = [...new Set(rows.flatMap((r) => (r.actor_staff_id ? [r.actor_staff_id] : [])))];
+  const actorNames = await namesOf(db, 'staff', actorIds);
+  return rows.flatMap((row): AuditEntry[] => {
+    // Entries of actions or subjects this version does not know are left out rather than mislabelled.
+    const action = AuditAction.safeParse(row.action);
+    const type = AuditSubjectType.safeParse(row.subject_type);
+    if (!action.success || !type.success) return [];
+    return [
+      {
+        id: row.id,
+        at: row.at,
+        action: action.data,
+        actor: {
+          kind: row.actor_kind,
+          staffId: row.actor_staff_id,
+          displayName: row.actor_staff_id ? (actorNames.get(row.actor_staff_id) ?? null) : null,
+        },
+        subject: {
+          type: type.data,
+          id: row.subject_id,
+          label: row.subject_id ? (names.get(type.data)?.get(row.subject_id) ?? null) : null,
+        },
+        details: isRecord(row.details_json) ? row.details_json : {},
+      },
+    ];
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

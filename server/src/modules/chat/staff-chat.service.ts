@@ -308,6 +308,7 @@ export async function blockPatron(
       action: 'patron.blocked',
       subjectType: 'conversation',
       subjectId: row.id,
+      libraryId: row.library_id,
       details: { minutes, scope },
     });
   });

@@ -232,6 +232,7 @@ export async function getConversation(deps: Deps, actor: Actor, id: string): Pro
     action: 'conversation.viewed',
     subjectType: 'conversation',
     subjectId: id,
+    libraryId: row.library_id,
   });
   return { ...(await presentRow(deps.db, row)), events: events.map(presentEvent) };
 }

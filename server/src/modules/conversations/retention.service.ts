@@ -104,6 +104,7 @@ export async function purgeExpiredTranscripts(deps: Deps): Promise<PurgeReport[]
         action: 'transcripts.purged',
         subjectType: 'library',
         subjectId: library.id,
+        libraryId: library.id,
         details: { conversations, blocks, retentionDays: library.transcript_retention_days },
       });
     }

@@ -74,7 +74,10 @@ export async function createLibrary(deps: Deps, actor: Actor, body: CreateLibrar
       created_at: now,
       updated_at: now,
     });
-    await recordAudit(trx, actor, now, { action: 'library.created', subjectType: 'library', subjectId: inserted.id });
+    const created = { action: 'library.created', subjectType: 'library', subjectId: inserted.id } as const;
+    await recordAudit(trx, actor, now, { ...created, libraryId: inserted.id });
+    // The one action on another library's record: it is in the creator's library's log too.
+    if (actor.kind === 'staff') await recordAudit(trx, actor, now, { ...created, libraryId: actor.libraryId });
     return inserted;
   });
   if (body.administrator) {
@@ -114,6 +117,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
       action: 'library.updated',
       subjectType: 'library',
       subjectId: id,
+      libraryId: id,
       details: { fields: Object.keys(body) },
     });
     return updated;
@@ -184,7 +188,12 @@ export async function createBranch(
       created_at: now,
       updated_at: now,
     });
-    await recordAudit(trx, actor, now, { action: 'branch.created', subjectType: 'branch', subjectId: inserted.id });
+    await recordAudit(trx, actor, now, {
+      action: 'branch.created',
+      subjectType: 'branch',
+      subjectId: inserted.id,
+      libraryId,
+    });
     return inserted;
   });
   return presentBranch(row);
@@ -210,6 +219,7 @@ export async function updateBranch(deps: Deps, actor: Actor, id: string, body: U
       action: 'branch.updated',
       subjectType: 'branch',
       subjectId: id,
+      libraryId: existing.library_id,
       details: { fields: Object.keys(body) },
     });
     return updated;
@@ -247,7 +257,12 @@ export async function createDesk(deps: Deps, actor: Actor, libraryId: string, bo
       created_at: now,
       updated_at: now,
     });
-    await recordAudit(trx, actor, now, { action: 'desk.created', subjectType: 'desk', subjectId: inserted.id });
+    await recordAudit(trx, actor, now, {
+      action: 'desk.created',
+      subjectType: 'desk',
+      subjectId: inserted.id,
+      libraryId,
+    });
     return inserted;
   });
   return presentDesk(row);
@@ -276,6 +291,7 @@ export async function updateDesk(deps: Deps, actor: Actor, id: string, body: Upd
       action: 'desk.updated',
       subjectType: 'desk',
       subjectId: id,
+      libraryId: existing.library_id,
       details: { fields: Object.keys(body) },
     });
     return updated;

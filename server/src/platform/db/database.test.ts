@@ -95,6 +95,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0009-library-hostnames',
         '0010-offer-passed-at',
         '0011-conversation-closed-at',
+        '0012-audit-log-library',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')
@@ -111,6 +112,44 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         isUniqueViolation,
       );
       await fresh.db.insertInto('conversation_offers').values(offer('offer-e', 'timeout')).execute();
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it('files the audit entries already written under a library when upgrading', async () => {
+    const fresh = await openTestDatabase(dialect);
+    try {
+      await migrateToLatest(fresh);
+      const library = await buildLibrary(fresh.db);
+      const desk = await buildDesk(fresh.db, library.id);
+      const staff = await buildStaff(fresh.db, { library_id: library.id, role: 'admin' });
+      const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      while ((await migrateDown(fresh))[0] !== '0012-audit-log-library');
+      const entries: [string, string | null, string, string, string | null][] = [
+        ['a-desk', staff.id, 'desk.updated', 'desk', desk.id],
+        ['a-chat', null, 'transcripts.purged', 'conversation', chat.id],
+        ['a-library', staff.id, 'library.created', 'library', library.id],
+        ['a-reset', null, 'staff.password_reset', 'staff', staff.id],
+        ['a-gone', staff.id, 'desk.updated', 'desk', crypto.randomUUID()],
+        ['a-orphan', null, 'desk.updated', 'desk', crypto.randomUUID()],
+      ];
+      for (const [id, actor, action, type, subject] of entries)
+        await sql`insert into audit_log (id, at, actor_staff_id, action, subject_type, subject_id, details_json)
+          values (${id}, ${new Date().toISOString()}, ${actor}, ${action}, ${type}, ${subject}, ${'{}'})`.execute(
+          fresh.db,
+        );
+      expect(await migrateToLatest(fresh)).toEqual(['0012-audit-log-library']);
+      const rows = await fresh.db.selectFrom('audit_log').select(['id', 'library_id', 'actor_kind']).execute();
+      expect(Object.fromEntries(rows.map((r) => [r.id, [r.library_id, r.actor_kind]]))).toEqual({
+        'a-desk': [library.id, 'staff'],
+        'a-chat': [library.id, 'system'],
+        'a-library': [library.id, 'staff'],
+        'a-reset': [library.id, 'anonymous'],
+        // A subject since deleted: filed under whoever did it.
+        'a-gone': [library.id, 'staff'],
+        'a-orphan': [null, 'system'],
+      });
     } finally {
       await fresh.destroy();
     }

@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008-transcript-retention.ts';
 import * as m0009 from './migrations/0009-library-hostnames.ts';
 import * as m0010 from './migrations/0010-offer-passed-at.ts';
 import * as m0011 from './migrations/0011-conversation-closed-at.ts';
+import * as m0012 from './migrations/0012-audit-log-library.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-library-hostnames': m0009,
   '0010-offer-passed-at': m0010,
   '0011-conversation-closed-at': m0011,
+  '0012-audit-log-library': m0012,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {

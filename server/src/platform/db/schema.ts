@@ -118,6 +118,8 @@ export interface InstanceSettingsTable {
 export interface AuditLogTable {
   id: string;
   at: string;
+  library_id: string | null;
+  actor_kind: Generated<'staff' | 'system' | 'anonymous'>;
   actor_staff_id: string | null;
   action: string;
   subject_type: string;
