@@ -8,7 +8,13 @@ import { PLACEHOLDERS } from '../features/placeholders/placeholders.ts';
  * Abilities that mean someone administers something. Reading the staff directory is not one:
  * librarians have it for transfers, and there is nothing for them to manage in Admin.
  */
-const ADMIN_NAV_ABILITIES: readonly Ability[] = ['library.update', 'branch.create', 'desk.create', 'staff.create'];
+const ADMIN_NAV_ABILITIES: readonly Ability[] = [
+  'library.update',
+  'branch.create',
+  'desk.create',
+  'staff.create',
+  'audit.read',
+];
 
 /** "Chat" with the number of chats ringing for this person, said in words too. */
 function ChatLink() {

@@ -1,6 +1,7 @@
 import type { RouteObject } from 'react-router';
 import { AccountPage } from '../features/account/account-page.tsx';
 import { AdminIndex, AdminLayout } from '../features/admin/admin-layout.tsx';
+import { AuditPage } from '../features/admin/audit/audit-page.tsx';
 import { BranchEditPage, BranchNewPage } from '../features/admin/branches/branch-pages.tsx';
 import { BranchesPage } from '../features/admin/branches/branches-page.tsx';
 import { DeskEditPage, DeskNewPage } from '../features/admin/desks/desk-pages.tsx';
@@ -69,6 +70,7 @@ export const routes: RouteObject[] = [
                   { path: 'staff', element: <StaffPage /> },
                   { path: 'staff/new', element: <StaffNewPage /> },
                   { path: 'staff/:staffId', element: <StaffEditPage /> },
+                  { path: 'audit', element: <AuditPage /> },
                 ],
               },
               { path: 'account', element: <AccountPage /> },

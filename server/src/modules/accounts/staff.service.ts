@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/deps.ts';
 import type { StaffUpdate } from '../../platform/db/schema.ts';
 import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { authorizeOnStaff } from './accounts.policy.ts';
 import { requestPasswordReset } from './auth.service.ts';
 import { hashPassword } from './passwords.ts';
@@ -106,7 +106,7 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, body: Up
       subjectId: id,
       libraryId: existing.library_id,
       details: {
-        fields: Object.keys(body),
+        fields: changedFields(body, presentStaff(existing), presentStaff(updated)),
         ...(body.role !== undefined && body.role !== existing.role
           ? { role: body.role, previousRole: existing.role }
           : {}),

@@ -6,6 +6,7 @@ import {
   type AuditListQuery,
   type AuditPage,
 } from '@branchline/protocol';
+import { isDeepStrictEqual } from 'node:util';
 import type { Actor } from '../../platform/actor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -36,6 +37,14 @@ export async function recordAudit(db: Db, actor: Actor, at: string, entry: Audit
     subject_id: entry.subjectId,
     details_json: entry.details ?? {},
   });
+}
+
+/**
+ * The fields of a change (named as the API names them) whose value differs between the record as
+ * presented before and after it: a form that sends every field records only what it changed.
+ */
+export function changedFields(body: object, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return Object.keys(body).filter((field) => !isDeepStrictEqual(before[field], after[field]));
 }
 
 /** The signed-in person's library's audit log, newest first, a page at a time. */

@@ -95,6 +95,24 @@ describe.each(dialectsUnderTest())('the audit log on %s', (dialect) => {
     expect(JSON.stringify(entry)).not.toMatch(/Threats|ann@example/);
   });
 
+  it('names only the fields a change really changed, when a form sends them all', async () => {
+    const current = (await call(admin, 'GET', `/api/desks/${desk.id}`)).json() as Record<string, unknown>;
+    const { name, slug, description, mode, hours, waitThresholdSeconds, isActive } = current;
+    const saved = await call(admin, 'PATCH', `/api/desks/${desk.id}`, {
+      name,
+      slug,
+      description: 'Ask us anything',
+      mode,
+      hours,
+      waitThresholdSeconds,
+      ringTimeoutSeconds: 50,
+      isActive,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const [entry] = (await read(admin, `?subjectId=${desk.id}&action=desk.updated`)).items;
+    expect(entry?.details).toEqual({ fields: ['description', 'ringTimeoutSeconds'] });
+  });
+
   it('records a role change with the old and new role', async () => {
     const staff = await buildStaff(t.app.deps.db, { library_id: library.id, role: 'librarian' });
     expect((await call(admin, 'PATCH', `/api/staff/${staff.id}`, { role: 'supervisor' })).statusCode).toBe(200);

@@ -16,7 +16,7 @@ import { createStaff, findStaffMemberByEmail } from '../accounts/staff.service.t
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { authorizeOnLibrary } from './libraries.policy.ts';
 import { presentBranch, presentDesk, presentLibrary } from './libraries.presenter.ts';
 import * as repo from './libraries.repo.ts';
@@ -118,7 +118,7 @@ export async function updateLibrary(deps: Deps, actor: Actor, id: string, body: 
       subjectType: 'library',
       subjectId: id,
       libraryId: id,
-      details: { fields: Object.keys(body) },
+      details: { fields: changedFields(body, presentLibrary(existing), presentLibrary(updated)) },
     });
     return updated;
   });
@@ -220,7 +220,7 @@ export async function updateBranch(deps: Deps, actor: Actor, id: string, body: U
       subjectType: 'branch',
       subjectId: id,
       libraryId: existing.library_id,
-      details: { fields: Object.keys(body) },
+      details: { fields: changedFields(body, presentBranch(existing), presentBranch(updated)) },
     });
     return updated;
   });
@@ -292,7 +292,7 @@ export async function updateDesk(deps: Deps, actor: Actor, id: string, body: Upd
       subjectType: 'desk',
       subjectId: id,
       libraryId: existing.library_id,
-      details: { fields: Object.keys(body) },
+      details: { fields: changedFields(body, presentDesk(existing), presentDesk(updated)) },
     });
     return updated;
   });

@@ -193,7 +193,13 @@ describe.each(dialectsUnderTest())('libraries, branches and desks API on %s', (d
       websiteUrl: '',
     });
     expect((await rowOf('libraries', created.id))?.time_zone).toBe('Pacific/Auckland');
-    expect((await auditOf(created.id)).map((a) => a.action)).toEqual(['library.created']);
+    // In the new library's log, and in the log of the library whose administrator created it.
+    expect((await auditOf(created.id)).map((a) => [a.action, a.library_id]).sort()).toEqual(
+      [
+        ['library.created', created.id],
+        ['library.created', lib.id],
+      ].sort(),
+    );
   });
 
   it('lists only the libraries, branches and desks of the caller’s library', async () => {

@@ -5,7 +5,7 @@ import { useLibrary } from '../../api/libraries.ts';
 import { DateTime } from '../../ui/date-time.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../ui/query-state.tsx';
-import { useSession } from '../auth/session-context.ts';
+import { useCan, useSession } from '../auth/session-context.ts';
 import { languageName, patronName, READ_SCALE, STATUS_NAMES } from '../chat/chat-words.ts';
 import { Transcript } from '../chat/transcript.tsx';
 
@@ -16,6 +16,7 @@ export function ConversationReadPage() {
   const conversation = useConversation(conversationId);
   const desks = useDesks(session.staff.libraryId).data ?? [];
   const timeZone = useLibrary(session.staff.libraryId).data?.timeZone;
+  const canAudit = useCan('audit.read');
 
   if (conversation.isPending) return <Loading what="the conversation" />;
   if (conversation.isError) {
@@ -35,7 +36,17 @@ export function ConversationReadPage() {
   return (
     <>
       <PageHeading title={`Conversation with ${name}`}>Conversation with {name}</PageHeading>
-      <p className="notice">Opening a conversation is recorded in the audit log.</p>
+      <p className="notice">
+        Opening a conversation is recorded in the audit log.
+        {canAudit ? (
+          <>
+            {' '}
+            <Link to={{ pathname: '/admin/audit', search: `?subject=${c.id}` }}>
+              See who has opened this one or acted on it
+            </Link>
+          </>
+        ) : null}
+      </p>
       <p>
         <Link to="/inbox">Back to the inbox</Link>
         {isMineNow ? (

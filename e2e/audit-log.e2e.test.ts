@@ -1,0 +1,108 @@
+import { expect, test } from 'vitest';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { describeInBrowser, useBrowser } from './support/browser.ts';
+import { expectNothingRan, watch } from './support/page-checks.ts';
+import { useServer } from './support/server.ts';
+import { adminApi, DEMO_STAFF, mainNav, signIn, type AdminApi } from './support/staff.ts';
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1"> Teen Desk';
+
+describeInBrowser('the audit log in the dashboard', () => {
+  const server = useServer();
+  const session = useBrowser(() => ({ baseURL: server.baseUrl }));
+
+  const deskCalled = async (api: AdminApi, name: string) => {
+    const { items } = (await api('GET', '/api/libraries')) as { items: { id: string }[] };
+    const libraryId = items[0]?.id ?? '';
+    const desks = (await api('GET', `/api/libraries/${libraryId}/desks`)) as { items: { id: string; name: string }[] };
+    return { libraryId, desk: desks.items.find((d) => d.name === name) };
+  };
+
+  test('a supervisor finds who changed a desk and who read a transcript, page by page, by keyboard', async () => {
+    const api = await adminApi(server.baseUrl);
+    const { libraryId, desk } = await deskCalled(api, 'Tech Help');
+    // More entries than one page holds, the last of them a change of the ring timeout.
+    for (let i = 0; i < 50; i++) await api('PATCH', `/api/desks/${desk?.id}`, { waitThresholdSeconds: 60 + i });
+    await api('PATCH', `/api/desks/${desk?.id}`, { ringTimeoutSeconds: 40 });
+    await api('POST', `/api/libraries/${libraryId}/desks`, { name: HOSTILE, slug: 'teen' });
+    const started = await fetch(`${server.baseUrl}/api/chat/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ desk: 'ask', clientId: `audit-${Date.now()}`, message: 'Do you have large-print books?' }),
+    });
+    expect(started.status).toBe(201);
+
+    const page = watch(session.page);
+    await signIn(page, DEMO_STAFF.supervisor);
+    await mainNav(page).getByRole('link', { name: 'Admin', exact: true }).click();
+    const sections = page.getByRole('navigation', { name: 'Admin sections' });
+    await sections.getByRole('link', { name: 'Audit log' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const table = page.getByRole('table', { name: 'Audit log entries, newest first' });
+    const rows = table.getByRole('row');
+
+    // The newest first: the desk with markup in its name, shown as the text it is.
+    const newest = rows.nth(1);
+    await newest.waitFor();
+    expect(await newest.getByRole('rowheader').innerText()).toMatch(/\d{4}, \d{1,2}:\d{2}/);
+    expect(await newest.getByRole('cell').allInnerTexts()).toEqual(['Dana', 'Added a desk', HOSTILE, '—']);
+    expect(await rows.nth(2).getByRole('cell').allInnerTexts()).toEqual([
+      'Dana',
+      'Changed a desk',
+      'Tech Help',
+      'Changed: ring timeout seconds',
+    ]);
+    await expectNothingRan(page);
+    await expectNoSeriousViolations(page, 'the audit log');
+
+    // One page of 50, then the older ones on request.
+    expect(await rows.count()).toBe(51);
+    await page.getByRole('status').filter({ hasText: '50 entries, newest first. Older entries follow.' }).waitFor();
+    await page.getByRole('button', { name: 'Show older entries' }).focus();
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^\d+ entries$/ })
+      .waitFor();
+    expect(await rows.count()).toBeGreaterThan(51);
+
+    // Narrowed to one kind of action, kept in the address.
+    await page.getByLabel('What happened').selectOption({ label: 'Changed a desk' });
+    await page.getByRole('status').filter({ hasText: '50 entries, newest first. Older entries follow.' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('action')).toBe('desk.updated');
+    await page.reload();
+    expect(await page.getByLabel('What happened').inputValue()).toBe('desk.updated');
+    expect(await rows.nth(1).getByRole('cell').nth(1).innerText()).toBe('Changed a desk');
+
+    // A transcript read from the inbox is in the log, and the conversation links to its entries.
+    await mainNav(page).getByRole('link', { name: 'Inbox' }).click();
+    await page.getByRole('table', { name: 'Conversations' }).getByRole('link').first().click();
+    await page.getByRole('link', { name: 'See who has opened this one or acted on it' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    await page.getByText('Showing the entries about one record.').waitFor();
+    await page.getByRole('status').filter({ hasText: '1 entry' }).waitFor();
+    expect(await rows.nth(1).getByRole('cell').allInnerTexts()).toEqual([
+      'Marcus',
+      'Read a transcript',
+      'Chat at Ask a Librarian',
+      '—',
+    ]);
+
+    // A start after the end is said next to the field, and nothing is asked of the server.
+    await page.getByRole('link', { name: 'Show every entry' }).click();
+    await page.getByLabel('From').fill('2026-12-05');
+    await page.getByLabel('To').fill('2026-12-01');
+    await page.getByText('Choose a day on or after the start').waitFor();
+    expect(await table.count()).toBe(0);
+  });
+
+  test('a librarian has no audit log to open', async () => {
+    const { page } = session;
+    await signIn(page, DEMO_STAFF.librarian);
+    expect(await mainNav(page).getByRole('link', { name: 'Admin', exact: true }).count()).toBe(0);
+    await page.goto('/staff/admin/audit');
+    await page.getByText('Your role does not allow you to see or change this.').waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+  });
+});
