@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'staff.password_reset',
   'conversation.viewed',
   'patron.blocked',
+  'patron.unblocked',
   'transcripts.purged',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);

@@ -15,6 +15,7 @@ export const ABILITIES = [
   'staff.create',
   'staff.update',
   'audit.read',
+  'blocks.manage',
 ] as const;
 export type Ability = (typeof ABILITIES)[number];
 

@@ -345,3 +345,17 @@ export const ConversationListQuery = z.strictObject({
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
 
 export const BlockedUntil = z.object({ until: Timestamp });
+
+/** A block in force, as supervisors review it. */
+export const PatronBlock = z.object({
+  id: Id,
+  /** The chat the block was made from; null once that chat is gone. */
+  conversationId: Id.nullable(),
+  scope: BlockScope,
+  /** Why, in the words of the person who blocked. */
+  reason: z.string(),
+  blockedBy: z.object({ staffId: Id, displayName: z.string() }).nullable(),
+  createdAt: Timestamp,
+  until: Timestamp,
+});
+export type PatronBlock = z.infer<typeof PatronBlock>;

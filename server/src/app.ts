@@ -28,6 +28,7 @@ import path from 'node:path';
 import { staffAbilities } from './modules/accounts/accounts.policy.ts';
 import { auditAbilities } from './modules/audit/audit.policy.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { blockAbilities } from './modules/chat/patron-blocks.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import * as auth from './modules/accounts/auth.service.ts';
 import { libraryAbilities } from './modules/libraries/libraries.policy.ts';
@@ -74,7 +75,7 @@ declare module 'fastify' {
 
 /** Abilities the dashboard is told about: each module's policy answers for its own actions. */
 export function abilitiesOf(actor: Actor): Ability[] {
-  return [...libraryAbilities(actor), ...staffAbilities(actor), ...auditAbilities(actor)];
+  return [...libraryAbilities(actor), ...staffAbilities(actor), ...auditAbilities(actor), ...blockAbilities(actor)];
 }
 
 /** Builds the whole server without listening: platform plugins, then each domain module. */

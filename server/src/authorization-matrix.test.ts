@@ -74,6 +74,8 @@ const POLICY: Record<string, 'public' | readonly StaffRole[]> = {
   'PATCH /api/canned-responses/:id': DIRECTORY,
   'DELETE /api/canned-responses/:id': DIRECTORY,
   'GET /api/audit-log': ['admin', 'supervisor'],
+  'GET /api/blocks': ['admin', 'supervisor'],
+  'POST /api/blocks/:id/lift': ['admin', 'supervisor'],
 };
 
 /** WebSocket routes are refused before the upgrade like any route; their frames have their own suite. */
@@ -89,6 +91,8 @@ interface World {
   /** A conversation of the route's case: waiting (for accept) or assigned to the caller. */
   conversationId: string;
   cannedId: string;
+  /** A block in force, made from the conversation above. */
+  blockId: string;
 }
 
 let serial = 0;
@@ -106,7 +110,9 @@ function requestFor(key: string, world: World): { url: string; payload?: Record<
           ? world.conversationId
           : pattern.startsWith('/api/canned-responses')
             ? world.cannedId
-            : world.colleague.id;
+            : pattern.startsWith('/api/blocks')
+              ? world.blockId
+              : world.colleague.id;
   const url = pattern.replace(':id', id);
   const bodies: Record<string, Record<string, unknown>> = {
     'POST /api/auth/login': { email: world.colleague.email, password: TEST_PASSWORD },
@@ -181,14 +187,32 @@ describe('authorization matrix', () => {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    const conversation = await buildConversation(db, { library_id: library.id, desk_id: deskId });
+    const block = await db
+      .insertInto('patron_blocks')
+      .values({
+        id: crypto.randomUUID(),
+        library_id: library.id,
+        patron_id: conversation.patron_id,
+        ip_hash: 'ip',
+        browser_hash: null,
+        scope: 'network',
+        reason: 'Abusive language',
+        created_by: null,
+        created_at: now,
+        until: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return {
       libraryId: library.id,
       branchId: (await buildBranch(db, library.id)).id,
       deskId,
       otherDeskId: (await buildDesk(db, library.id)).id,
       colleague: await buildStaff(db, { library_id: library.id, role: 'librarian' }),
-      conversationId: (await buildConversation(db, { library_id: library.id, desk_id: deskId })).id,
+      conversationId: conversation.id,
       cannedId: canned.id,
+      blockId: block.id,
     };
   }
 

@@ -15,6 +15,7 @@ export const queryKeys = {
   conversationList: (filters: Record<string, string>) => ['conversations', 'list', filters] as const,
   conversation: (id: string) => ['conversations', id] as const,
   auditLog: (filters: Record<string, string>) => ['audit-log', filters] as const,
+  blocks: ['blocks'] as const,
   /** Keyed by the address too: a patron who gives it mid-chat has a history the first read could not find. */
   patronHistory: (id: string, email: string | null) => ['conversations', id, 'history', email] as const,
 };

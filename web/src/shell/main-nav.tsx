@@ -14,6 +14,7 @@ const ADMIN_NAV_ABILITIES: readonly Ability[] = [
   'desk.create',
   'staff.create',
   'audit.read',
+  'blocks.manage',
 ];
 
 /** "Chat" with the number of chats ringing for this person, said in words too. */

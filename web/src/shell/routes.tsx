@@ -2,6 +2,7 @@ import type { RouteObject } from 'react-router';
 import { AccountPage } from '../features/account/account-page.tsx';
 import { AdminIndex, AdminLayout } from '../features/admin/admin-layout.tsx';
 import { AuditPage } from '../features/admin/audit/audit-page.tsx';
+import { BlocksPage } from '../features/admin/blocks/blocks-page.tsx';
 import { BranchEditPage, BranchNewPage } from '../features/admin/branches/branch-pages.tsx';
 import { BranchesPage } from '../features/admin/branches/branches-page.tsx';
 import { DeskEditPage, DeskNewPage } from '../features/admin/desks/desk-pages.tsx';
@@ -70,6 +71,7 @@ export const routes: RouteObject[] = [
                   { path: 'staff', element: <StaffPage /> },
                   { path: 'staff/new', element: <StaffNewPage /> },
                   { path: 'staff/:staffId', element: <StaffEditPage /> },
+                  { path: 'blocks', element: <BlocksPage /> },
                   { path: 'audit', element: <AuditPage /> },
                 ],
               },

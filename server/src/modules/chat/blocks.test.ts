@@ -1,3 +1,4 @@
+import { PatronBlock } from '@branchline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialectsUnderTest } from '../../test/databases.ts';
 import { buildDesk, buildLibrary, buildStaff, sessionFor, type SignedIn } from '../../test/factories.ts';
@@ -182,5 +183,106 @@ describe.each(dialectsUnderTest())('blocking an abusive patron on %s', (dialect)
     const wrong = await block(id, { scope: 'everyone' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.code).toBe('validation_failed');
+  });
+});
+
+describe.each(dialectsUnderTest())('reviewing and lifting blocks on %s', (dialect) => {
+  let t: TestApp;
+  let deskSlug: string;
+  let supervisor: SignedIn;
+  let supervisorId: string;
+  let librarian: SignedIn;
+  let otherSupervisor: SignedIn;
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    const db = t.app.deps.db;
+    const library = await buildLibrary(db);
+    deskSlug = (await buildDesk(db, library.id, { mode: 'claim' })).slug;
+    const row = await buildStaff(db, { library_id: library.id, role: 'supervisor', display_name: 'Marcus' });
+    supervisorId = row.id;
+    supervisor = await sessionFor(t.app, row);
+    librarian = await sessionFor(t.app, await buildStaff(db, { library_id: library.id, role: 'librarian' }));
+    const other = await buildLibrary(db);
+    otherSupervisor = await sessionFor(t.app, await buildStaff(db, { library_id: other.id, role: 'supervisor' }));
+  });
+  afterAll(async () => t.close());
+
+  const start = (ip: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/chat/conversations',
+      remoteAddress: ip,
+      payload: { desk: deskSlug, clientId: clientId(), message: 'Hello' },
+    });
+  const list = async (who: SignedIn) => {
+    const response = await t.app.inject({ method: 'GET', url: '/api/blocks', headers: who.headers });
+    return { status: response.statusCode, items: (response.json() as { items?: PatronBlock[] }).items ?? [] };
+  };
+  const lift = (who: SignedIn, id: string) =>
+    t.app.inject({ method: 'POST', url: `/api/blocks/${id}/lift`, headers: who.headers });
+
+  async function blockedChat(ip: string, reason: string, minutes = 60): Promise<string> {
+    const started = await start(ip);
+    const id = (started.json() as { conversation: { id: string } }).conversation.id;
+    const blocked = await t.app.inject({
+      method: 'POST',
+      url: `/api/conversations/${id}/block`,
+      headers: supervisor.headers,
+      payload: { minutes, reason, scope: 'network' },
+    });
+    expect(blocked.statusCode, blocked.body).toBe(200);
+    return id;
+  }
+
+  it('lists the blocks in force with who made them, why, and from which chat; the reason stays as typed', async () => {
+    const reason = '<script>alert("x")</script> threats';
+    const chatId = await blockedChat('10.9.0.1', reason);
+    const { status, items } = await list(supervisor);
+    expect(status).toBe(200);
+    expect(items[0]).toMatchObject({
+      conversationId: chatId,
+      scope: 'network',
+      reason,
+      blockedBy: { staffId: supervisorId, displayName: 'Marcus' },
+    });
+    expect(PatronBlock.array().parse(items)).toHaveLength(items.length);
+  });
+
+  it('lifts a block at once, so the patron can chat again, and records who lifted it', async () => {
+    const chatId = await blockedChat('10.9.0.2', 'Spam');
+    expect((await start('10.9.0.2')).statusCode).toBe(403);
+    const block = (await list(supervisor)).items.find((b) => b.conversationId === chatId);
+    const lifted = await lift(supervisor, block?.id ?? '');
+    expect(lifted.statusCode, lifted.body).toBe(204);
+    expect((await start('10.9.0.2')).statusCode).toBe(201);
+    expect((await list(supervisor)).items.map((b) => b.id)).not.toContain(block?.id);
+    const audit = await t.app.inject({
+      method: 'GET',
+      url: `/api/audit-log?action=patron.unblocked&subjectId=${chatId}`,
+      headers: supervisor.headers,
+    });
+    expect(audit.json().items).toMatchObject([{ actor: { staffId: supervisorId }, details: { scope: 'network' } }]);
+    // Lifted already: nothing left to lift, and nothing more recorded.
+    expect((await lift(supervisor, block?.id ?? '')).statusCode).toBe(404);
+  });
+
+  it('leaves out blocks that have run out', async () => {
+    const chatId = await blockedChat('10.9.0.3', 'Short one', 5);
+    expect((await list(supervisor)).items.map((b) => b.conversationId)).toContain(chatId);
+    t.clock.advanceMinutes(6);
+    expect((await list(supervisor)).items.map((b) => b.conversationId)).not.toContain(chatId);
+  });
+
+  it('keeps blocks to their library and to supervisors and administrators', async () => {
+    const chatId = await blockedChat('10.9.0.4', 'Abuse');
+    const block = (await list(supervisor)).items.find((b) => b.conversationId === chatId);
+    expect((await list(otherSupervisor)).items).toEqual([]);
+    expect((await lift(otherSupervisor, block?.id ?? '')).statusCode).toBe(404);
+    expect((await list(librarian)).status).toBe(403);
+    expect((await lift(librarian, block?.id ?? '')).statusCode).toBe(403);
+    expect((await start('10.9.0.4')).statusCode).toBe(403);
+    const malformed = await lift(supervisor, 'not-an-id');
+    expect(malformed.statusCode).toBe(400);
   });
 });

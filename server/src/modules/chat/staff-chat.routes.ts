@@ -10,6 +10,7 @@ import {
   CreateCannedResponseBody,
   IdParams,
   MessageBody,
+  PatronBlock,
   Presence,
   ReadScale,
   SetPresenceBody,
@@ -30,6 +31,7 @@ import {
 } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
 import { chatToday } from './chat-stats.service.ts';
+import { liftBlock, listBlocks } from './patron-blocks.ts';
 import * as staffChat from './staff-chat.service.ts';
 import { staffSocket } from './staff-socket.ts';
 
@@ -188,6 +190,32 @@ export const staffChatRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
     async (request) => {
       await staffChat.blockPatron(deps, request.actor, request.params.id, request.body);
       return after(request.params.id);
+    },
+  );
+  const blockTags = ['Blocks'];
+  app.get(
+    '/api/blocks',
+    {
+      schema: {
+        tags: blockTags,
+        summary: 'Blocks in force in your library, newest first (administrators and supervisors)',
+        response: { 200: listOf(PatronBlock) },
+      },
+    },
+    async (request) => ({ items: await listBlocks(deps, request.actor) }),
+  );
+  app.post(
+    '/api/blocks/:id/lift',
+    {
+      schema: {
+        tags: blockTags,
+        summary: 'End a block now (administrators and supervisors; audited)',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      await liftBlock(deps, request.actor, request.params.id);
+      return reply.code(204).send();
     },
   );
 

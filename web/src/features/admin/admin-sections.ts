@@ -7,6 +7,7 @@ export const ADMIN_SECTIONS: readonly { path: string; title: string; abilities: 
   { path: 'branches', title: 'Branches', abilities: ['branch.create', 'branch.update'] },
   { path: 'desks', title: 'Desks', abilities: ['desk.create', 'desk.update'] },
   { path: 'staff', title: 'Staff', abilities: ['staff.read'] },
+  { path: 'blocks', title: 'Blocked patrons', abilities: ['blocks.manage'] },
   { path: 'audit', title: 'Audit log', abilities: ['audit.read'] },
 ];
 

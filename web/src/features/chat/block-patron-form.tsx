@@ -40,7 +40,7 @@ export function BlockPatronForm({ conversation }: { conversation: Conversation }
     event.preventDefault();
     if (!reason.trim()) {
       setIsConfirming(false);
-      return setLocal({ reason: 'Say why: the reason is kept in the audit log' });
+      return setLocal({ reason: 'Say why: supervisors see the reason with the block' });
     }
     setLocal(null);
     setIsConfirming(true);
@@ -51,7 +51,8 @@ export function BlockPatronForm({ conversation }: { conversation: Conversation }
       <summary>Block this patron</summary>
       <form className="context-form" noValidate onSubmit={submit} aria-label="Block this patron">
         <p className="field__hint">
-          Stops new chats from this patron for a while and ends this chat. Recorded in the audit log.
+          Stops new chats from this patron for a while and ends this chat. Recorded in the audit log; a supervisor can
+          lift it early.
         </p>
         <ErrorSummary errors={errors} idFor={idFor} labelFor={(path) => LABELS[path]} />
         {browserKnown ? (

@@ -22,6 +22,7 @@ describe('audit entries in words', () => {
   it('says how long and how a patron was blocked, and what a purge deleted', () => {
     expect(detailText(entry({ minutes: 1440, scope: 'network' }))).toBe('For 24 h, by network address');
     expect(detailText(entry({ minutes: 30, scope: 'browser' }))).toBe('For 30 min, by browser');
+    expect(detailText(entry({ scope: 'network' }))).toBe('By network address');
     expect(detailText(entry({ conversations: 1, blocks: 0, retentionDays: 365 }))).toBe(
       '1 transcript and 0 ended blocks older than 365 days',
     );

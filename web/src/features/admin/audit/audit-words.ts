@@ -18,6 +18,7 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'staff.password_reset': 'Chose a new password from an emailed link',
   'conversation.viewed': 'Read a transcript',
   'patron.blocked': 'Blocked a patron',
+  'patron.unblocked': 'Lifted a block',
   'transcripts.purged': 'Deleted expired transcripts',
 };
 
@@ -55,10 +56,10 @@ export function detailText(entry: AuditEntry): string {
         ? `Role: ${ROLE_NAMES[d['previousRole']]} → ${ROLE_NAMES[d['role']]}`
         : `Role: ${ROLE_NAMES[d['role']]}`,
     );
-  if (typeof d['minutes'] === 'number') {
-    const what = d['scope'] === 'network' ? 'network address' : 'browser';
-    parts.push(`For ${formatDuration(d['minutes'] * 60)}, by ${what}`);
-  }
+  const scope = d['scope'] === 'network' ? 'network address' : d['scope'] === 'browser' ? 'browser' : undefined;
+  if (typeof d['minutes'] === 'number')
+    parts.push(`For ${formatDuration(d['minutes'] * 60)}, by ${scope ?? 'browser'}`);
+  else if (scope) parts.push(`By ${scope}`);
   if (typeof d['conversations'] === 'number' && typeof d['blocks'] === 'number') {
     const older =
       typeof d['retentionDays'] === 'number' ? ` older than ${count(d['retentionDays'], 'day', 'days')}` : '';

@@ -7,7 +7,7 @@ import { adminApi, DEMO_STAFF, mainNav, signIn, type AdminApi } from './support/
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> Teen Desk';
 
-describeInBrowser('the audit log in the dashboard', () => {
+describeInBrowser('oversight: the audit log and blocked patrons', () => {
   const server = useServer();
   const session = useBrowser(() => ({ baseURL: server.baseUrl }));
 
@@ -95,6 +95,59 @@ describeInBrowser('the audit log in the dashboard', () => {
     await page.getByLabel('To').fill('2026-12-01');
     await page.getByText('Choose a day on or after the start').waitFor();
     expect(await table.count()).toBe(0);
+  });
+
+  test('a supervisor reviews a block made in a chat and lifts it, and the patron can chat again', async () => {
+    const api = await adminApi(server.baseUrl);
+    const patron = { 'content-type': 'application/json' };
+    let starts = 0;
+    const startChat = () =>
+      fetch(`${server.baseUrl}/api/chat/conversations`, {
+        method: 'POST',
+        headers: patron,
+        body: JSON.stringify({ desk: 'ask', clientId: `lift-${Date.now()}-${(starts += 1)}`, message: 'Hello?' }),
+      });
+    const started = await startChat();
+    expect(started.status).toBe(201);
+    const { conversation } = (await started.json()) as { conversation: { id: string } };
+    const reason = '<b onmouseover="window.__pwned=1">Threats</b> in chat';
+    await api('POST', `/api/conversations/${conversation.id}/block`, { minutes: 120, reason, scope: 'network' });
+    expect((await startChat()).status).toBe(403);
+
+    const page = watch(session.page);
+    await signIn(page, DEMO_STAFF.supervisor);
+    await page.goto('/staff/admin/blocks');
+    const table = page.getByRole('table', { name: 'Blocks in force (1)' });
+    const row = table.getByRole('row').nth(1);
+    await row.waitFor();
+    expect(await row.getByRole('cell').allInnerTexts()).toEqual([
+      expect.stringMatching(/\d/),
+      'Everyone at the address',
+      reason,
+      'Dana',
+      expect.stringContaining('Lift block'),
+    ]);
+    await expectNothingRan(page);
+    await expectNoSeriousViolations(page, 'blocked patrons');
+
+    await row.getByRole('button', { name: /^Lift block/ }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Lift this block?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Lift block' }).click();
+    await page.getByRole('status').filter({ hasText: 'Block lifted. The patron can chat again.' }).waitFor();
+    await page.getByText('Nobody is blocked.').waitFor();
+    expect((await startChat()).status).toBe(201);
+
+    await page.goto('/staff/admin/audit?action=patron.unblocked');
+    const entry = page.getByRole('table', { name: 'Audit log entries, newest first' }).getByRole('row').nth(1);
+    await entry.waitFor();
+    expect(await entry.getByRole('cell').allInnerTexts()).toEqual([
+      'Marcus',
+      'Lifted a block',
+      'Chat at Ask a Librarian',
+      'By network address',
+    ]);
   });
 
   test('a librarian has no audit log to open', async () => {
