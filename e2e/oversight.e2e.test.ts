@@ -42,12 +42,14 @@ describeInBrowser('oversight: the audit log and blocked patrons', () => {
     const table = page.getByRole('table', { name: 'Audit log entries, newest first' });
     const rows = table.getByRole('row');
 
-    // The newest first: the desk with markup in its name, shown as the text it is.
+    // The newest first: the supervisor's own sign-in, then the desk with markup in its name,
+    // shown as the text it is.
     const newest = rows.nth(1);
     await newest.waitFor();
     expect(await newest.getByRole('rowheader').innerText()).toMatch(/\d{4}, \d{1,2}:\d{2}/);
-    expect(await newest.getByRole('cell').allInnerTexts()).toEqual(['Dana', 'Added a desk', HOSTILE, '—']);
-    expect(await rows.nth(2).getByRole('cell').allInnerTexts()).toEqual([
+    expect(await newest.getByRole('cell').allInnerTexts()).toEqual(['Marcus', 'Signed in', 'Marcus', '—']);
+    expect(await rows.nth(2).getByRole('cell').allInnerTexts()).toEqual(['Dana', 'Added a desk', HOSTILE, '—']);
+    expect(await rows.nth(3).getByRole('cell').allInnerTexts()).toEqual([
       'Dana',
       'Changed a desk',
       'Tech Help',

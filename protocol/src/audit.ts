@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'staff.password_set',
   'staff.password_changed',
   'staff.password_reset',
+  'staff.signed_in',
+  'staff.sign_in_refused',
   'conversation.viewed',
   'patron.blocked',
   'patron.unblocked',

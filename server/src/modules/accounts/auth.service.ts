@@ -44,6 +44,15 @@ export async function login(deps: Deps, body: LoginBody, client: ClientInfo): Pr
   const ok = await verifyPassword(staff?.password_hash ?? null, body.password);
   if (!staff || !ok || !staff.is_active) {
     await recordFailedLogin(deps, body.email, client.ip);
+    // Only for an account that exists: a guessed address belongs to no library's log.
+    if (staff)
+      await recordAudit(deps.db, anonymous, deps.clock.now().toISOString(), {
+        action: 'staff.sign_in_refused',
+        subjectType: 'staff',
+        subjectId: staff.id,
+        libraryId: staff.library_id,
+        details: { reason: ok ? 'deactivated' : 'wrong_password' },
+      });
     throw badCredentials();
   }
   await clearFailedLogins(deps, body.email);
@@ -54,6 +63,14 @@ export async function login(deps: Deps, body: LoginBody, client: ClientInfo): Pr
   await deps.db.transaction().execute(async (trx) => {
     await insertSession(trx, { idHash, staffId: staff.id, now: now.toISOString(), expiresAt, ...client });
     await updateStaffRow(trx, staff.id, { last_login_at: now.toISOString() });
+    const role = staff.role as StaffActor['role'];
+    const actor: StaffActor = { kind: 'staff', staffId: staff.id, libraryId: staff.library_id, role };
+    await recordAudit(trx, actor, now.toISOString(), {
+      action: 'staff.signed_in',
+      subjectType: 'staff',
+      subjectId: staff.id,
+      libraryId: staff.library_id,
+    });
   });
   return { token, idHash, staff, expiresAt };
 }

@@ -260,9 +260,28 @@ describe.each(dialectsUnderTest())('the audit log on %s', (dialect) => {
     expect(entry?.subject).toEqual({ type: 'staff', id: staff.id, label: null });
   });
 
-  it('reaches the log through a real sign-in as well', async () => {
+  it('records sign-ins, and refused ones for real accounts only', async () => {
     const signedIn = await signIn(t.app, adminRow.email);
-    const { items } = await read(signedIn, '?limit=1');
-    expect(items).toHaveLength(1);
+    const [latest] = (await read(signedIn, `?action=staff.signed_in&actorId=${adminRow.id}`)).items;
+    expect(latest).toMatchObject({
+      action: 'staff.signed_in',
+      actor: { kind: 'staff', staffId: adminRow.id },
+      subject: { type: 'staff', id: adminRow.id },
+    });
+    const attempt = (email: string, password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+    expect((await attempt(librarianRow.email, 'not the password at all')).statusCode).toBe(401);
+    expect((await attempt('nobody.here@library.test', 'not the password at all')).statusCode).toBe(401);
+    const refused = (await read(admin, '?action=staff.sign_in_refused')).items;
+    expect(refused.map((e) => [e.actor.kind, e.subject.id, e.details])).toEqual([
+      ['anonymous', librarianRow.id, { reason: 'wrong_password' }],
+    ]);
+    const everywhere = await t.app.deps.db
+      .selectFrom('audit_log')
+      .select('details_json')
+      .where('action', '=', 'staff.sign_in_refused')
+      .execute();
+    expect(JSON.stringify(everywhere)).not.toContain('nobody.here');
+    expect(everywhere).toHaveLength(1);
   });
 });

@@ -16,6 +16,8 @@ export const ACTION_NAMES: Record<AuditAction, string> = {
   'staff.password_set': 'Set a password',
   'staff.password_changed': 'Changed their own password',
   'staff.password_reset': 'Chose a new password from an emailed link',
+  'staff.signed_in': 'Signed in',
+  'staff.sign_in_refused': 'Sign-in refused',
   'conversation.viewed': 'Read a transcript',
   'patron.blocked': 'Blocked a patron',
   'patron.unblocked': 'Lifted a block',
@@ -67,5 +69,7 @@ export function detailText(entry: AuditEntry): string {
       `${count(d['conversations'], 'transcript', 'transcripts')} and ${count(d['blocks'], 'ended block', 'ended blocks')}${older}`,
     );
   }
+  if (d['reason'] === 'wrong_password') parts.push('Wrong password');
+  if (d['reason'] === 'deactivated') parts.push('The account is deactivated');
   return parts.join('. ');
 }
