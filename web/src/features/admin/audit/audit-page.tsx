@@ -107,8 +107,9 @@ function AuditLog() {
     <>
       <PageHeading>Audit log</PageHeading>
       <p className="lead">
-        Who did what: changes to settings and staff accounts, transcripts read, patrons blocked, and transcripts deleted
-        when their time was up. Entries cannot be changed or removed. Times are in the library’s time zone.
+        Who did what: sign-ins, changes to settings and staff accounts, transcripts read, patrons blocked and unblocked,
+        and transcripts deleted when their time was up. Entries cannot be changed or removed. Times are in the library’s
+        time zone.
       </p>
       <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
         <SelectField
