@@ -83,18 +83,22 @@ export function ChatConsolePage() {
 
   useConsoleShortcuts((action: ShortcutAction) => {
     if (action.kind === 'help') return setIsHelpOpen(true);
+    // The connection's state at the key press, not the last render's: a chat that arrived or
+    // left between two quick presses is counted.
+    const now = staffConnection.getSnapshot();
     if (action.kind === 'accept') {
-      const oldest = state.offers[0];
+      const oldest = now.offers[0];
       return oldest ? accept(oldest.conversation.id) : staffConnection.announce('No chat is waiting for you.');
     }
-    if (chats.length === 0) return;
+    const list = myChats(now, me);
+    if (list.length === 0) return;
     if (action.kind === 'select') {
-      const chat = chats[action.index];
+      const chat = list[action.index];
       return chat ? select(chat.id) : undefined;
     }
-    const current = chats.findIndex((c) => c.id === latestSelected.current);
-    const next = current === -1 ? (action.delta === 1 ? 0 : chats.length - 1) : current + action.delta;
-    const chat = chats[(next + chats.length) % chats.length];
+    const current = list.findIndex((c) => c.id === latestSelected.current);
+    const next = current === -1 ? (action.delta === 1 ? 0 : list.length - 1) : current + action.delta;
+    const chat = list[(next + list.length) % list.length];
     if (chat) select(chat.id);
   });
 
