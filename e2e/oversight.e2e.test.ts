@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import { expect, test } from 'vitest';
 import { expectNoSeriousViolations } from './support/axe.ts';
 import { describeInBrowser, useBrowser } from './support/browser.ts';
@@ -76,6 +77,18 @@ describeInBrowser('oversight: the audit log and blocked patrons', () => {
     await page.reload();
     expect(await page.getByLabel('What happened').inputValue()).toBe('desk.updated');
     expect(await rows.nth(1).getByRole('cell').nth(1).innerText()).toBe('Changed a desk');
+
+    // The same entries, every one of them, as a CSV download.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download these entries as CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^branchline-audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await fs.readFile(await download.path(), 'utf8');
+    const lines = csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('at_utc,actor_kind,actor_id,actor_name,action,subject_type,subject_id,subject_name,details');
+    expect(lines.slice(1)).toHaveLength(51);
+    expect(lines.slice(1).every((line) => line.includes(',Dana,desk.updated,desk,'))).toBe(true);
 
     // A transcript read from the inbox is in the log, and the conversation links to its entries.
     await mainNav(page).getByRole('link', { name: 'Inbox' }).click();

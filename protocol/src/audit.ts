@@ -63,24 +63,36 @@ export const AuditCursor = z
   .max(100)
   .regex(/^[0-9TZ:.-]+_[0-9a-f-]{36}$/, 'Not a position in the audit log');
 
+const auditFilters = {
+  action: AuditAction.optional(),
+  actorId: Id.optional(),
+  subjectType: AuditSubjectType.optional(),
+  subjectId: Id.optional(),
+  /** Entries at or after this instant. */
+  since: Timestamp.optional(),
+  /** Entries before this instant. */
+  until: Timestamp.optional(),
+};
+
+const startsBeforeEnd = (q: { since?: string | undefined; until?: string | undefined }) =>
+  q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until);
+const startAfterEnd = { message: 'The start must come before the end', path: ['until'] };
+
 export const AuditListQuery = z
   .strictObject({
-    action: AuditAction.optional(),
-    actorId: Id.optional(),
-    subjectType: AuditSubjectType.optional(),
-    subjectId: Id.optional(),
-    /** Entries at or after this instant. */
-    since: Timestamp.optional(),
-    /** Entries before this instant. */
-    until: Timestamp.optional(),
+    ...auditFilters,
     before: AuditCursor.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
-  .refine((q) => q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until), {
-    message: 'The start must come before the end',
-    path: ['until'],
-  });
+  .refine(startsBeforeEnd, startAfterEnd);
 export type AuditListQuery = z.infer<typeof AuditListQuery>;
+
+/** The same filters, for a download of every matching entry. */
+export const AuditExportQuery = z.strictObject(auditFilters).refine(startsBeforeEnd, startAfterEnd);
+export type AuditExportQuery = z.infer<typeof AuditExportQuery>;
+
+/** Most entries one download holds; narrow the dates for more. */
+export const AUDIT_EXPORT_MAX = 50_000;
 
 /** One page of the audit log, newest first; `nextBefore` reads the older entries, null at the end. */
 export const AuditPage = z.object({

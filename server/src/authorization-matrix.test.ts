@@ -74,6 +74,7 @@ const POLICY: Record<string, 'public' | readonly StaffRole[]> = {
   'PATCH /api/canned-responses/:id': DIRECTORY,
   'DELETE /api/canned-responses/:id': DIRECTORY,
   'GET /api/audit-log': ['admin', 'supervisor'],
+  'GET /api/audit-log/export': ['admin', 'supervisor'],
   'GET /api/blocks': ['admin', 'supervisor'],
   'POST /api/blocks/:id/lift': ['admin', 'supervisor'],
 };

@@ -1,12 +1,15 @@
 import {
+  AUDIT_EXPORT_MAX,
   AUDIT_SUBJECT_TYPES,
   AuditAction,
   AuditSubjectType,
   type AuditEntry,
+  type AuditExportQuery,
   type AuditListQuery,
   type AuditPage,
 } from '@branchline/protocol';
 import { isDeepStrictEqual } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
 import type { Actor } from '../../platform/actor.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { Deps } from '../../platform/deps.ts';
@@ -68,6 +71,71 @@ export async function listAudit(deps: Deps, actor: Actor, query: AuditListQuery)
     items: await present(deps.db, page),
     nextBefore: rows.length > query.limit && last ? `${last.at}_${last.id}` : null,
   };
+}
+
+const EXPORT_PAGE = 1000;
+
+/**
+ * Every entry matching the filters as CSV, newest first, for a spreadsheet or an archive: at most
+ * AUDIT_EXPORT_MAX of them (`truncated` says when there were more). Times are UTC; cells that a
+ * spreadsheet would run as a formula are defused.
+ */
+export async function exportAudit(
+  deps: Deps,
+  actor: Actor,
+  query: AuditExportQuery,
+  limits: { max: number; page: number } = { max: AUDIT_EXPORT_MAX, page: EXPORT_PAGE },
+): Promise<{ csv: string; truncated: boolean }> {
+  authorizeAuditRead(actor);
+  const entries: AuditEntry[] = [];
+  let before: { at: string; id: string } | undefined;
+  let truncated = false;
+  for (;;) {
+    const rows = await listAuditRows(deps.db, {
+      libraryId: actor.libraryId,
+      ...query,
+      since: query.since && new Date(query.since).toISOString(),
+      until: query.until && new Date(query.until).toISOString(),
+      before,
+      limit: limits.page,
+    });
+    const room = limits.max - entries.length;
+    entries.push(...(await present(deps.db, rows.slice(0, room))));
+    const last = rows.at(-1);
+    if (rows.length > room) truncated = true;
+    if (truncated || rows.length < limits.page || !last) break;
+    before = { at: last.at, id: last.id };
+  }
+  const csv = stringify(
+    entries.map((e) => [
+      e.at,
+      e.actor.kind,
+      e.actor.staffId ?? '',
+      e.actor.displayName ?? '',
+      e.action,
+      e.subject.type,
+      e.subject.id ?? '',
+      e.subject.label ?? '',
+      Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : '',
+    ]),
+    {
+      header: true,
+      columns: [
+        'at_utc',
+        'actor_kind',
+        'actor_id',
+        'actor_name',
+        'action',
+        'subject_type',
+        'subject_id',
+        'subject_name',
+        'details',
+      ],
+      escape_formulas: true,
+      record_delimiter: 'windows',
+    },
+  );
+  return { csv, truncated };
 }
 
 function parseCursor(cursor: string): { at: string; id: string } {

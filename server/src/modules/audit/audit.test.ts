@@ -12,6 +12,7 @@ import {
 } from '../../test/factories.ts';
 import { buildTestApp, lastMail, resetTokenIn, type TestApp } from '../../test/test-app.ts';
 import type { DeskRow, LibraryRow, StaffRow } from '../../platform/db/schema.ts';
+import { exportAudit } from './audit.service.ts';
 
 describe.each(dialectsUnderTest())('the audit log on %s', (dialect) => {
   let t: TestApp;
@@ -248,6 +249,57 @@ describe.each(dialectsUnderTest())('the audit log on %s', (dialect) => {
     const response = await call(admin, 'GET', `/api/audit-log${query}`);
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ error: { code: 'validation_failed' } });
+  });
+
+  it('downloads the matching entries as CSV, with formulas defused and text quoted', async () => {
+    const db = t.app.deps.db;
+    const csvLibrary = await buildLibrary(db);
+    const session = await sessionFor(t.app, await buildStaff(db, { library_id: csvLibrary.id, role: 'admin' }));
+    const hostile = '=HYPERLINK("http://evil.example","Click, now")';
+    const created = await call(session, 'POST', `/api/libraries/${csvLibrary.id}/desks`, {
+      name: hostile,
+      slug: 'formula',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await call(session, 'POST', `/api/libraries/${csvLibrary.id}/desks`, { name: 'Plain desk', slug: 'plain' });
+
+    const response = await call(session, 'GET', '/api/audit-log/export?action=desk.created');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(
+      /^attachment; filename="branchline-audit-log-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
+    expect(response.headers['x-branchline-truncated']).toBe('false');
+    const lines = response.body.split('\r\n');
+    expect(lines[0]).toBe('at_utc,actor_kind,actor_id,actor_name,action,subject_type,subject_id,subject_name,details');
+    expect(lines.filter((l) => l.includes('desk.created'))).toHaveLength(2);
+    // The name starts with "=": it is prefixed so a spreadsheet shows it rather than running it.
+    expect(response.body).toContain(`"'=HYPERLINK(""http://evil.example"",""Click, now"")"`);
+    expect(response.body).not.toContain(',=HYPERLINK');
+    expect(lines.at(-1)).toBe('');
+
+    const none = await call(session, 'GET', '/api/audit-log/export?action=patron.blocked');
+    expect(none.body.split('\r\n').filter(Boolean)).toHaveLength(1);
+    expect((await call(session, 'GET', '/api/audit-log/export?before=x')).statusCode).toBe(400);
+    expect((await call(librarian, 'GET', '/api/audit-log/export')).statusCode).toBe(403);
+  });
+
+  it('reads a long log for a download page by page, and says when it stopped at the most it holds', async () => {
+    const db = t.app.deps.db;
+    const paged = await buildLibrary(db);
+    const pagedAdmin = await buildStaff(db, { library_id: paged.id, role: 'admin' });
+    const session = await sessionFor(t.app, pagedAdmin);
+    for (let i = 0; i < 7; i++)
+      await call(session, 'POST', `/api/libraries/${paged.id}/desks`, { name: `Desk ${i}`, slug: `d-${i}` });
+    const actor = { kind: 'staff', staffId: pagedAdmin.id, libraryId: paged.id, role: 'admin' } as const;
+    const query = { action: 'desk.created' } as const;
+    const rowsOf = (csv: string) => csv.split('\r\n').filter((l) => l.includes('desk.created'));
+    const all = await exportAudit(t.app.deps, actor, query, { max: 100, page: 2 });
+    expect(all.truncated).toBe(false);
+    expect(new Set(rowsOf(all.csv)).size).toBe(7);
+    const some = await exportAudit(t.app.deps, actor, query, { max: 5, page: 2 });
+    expect(some.truncated).toBe(true);
+    expect(rowsOf(some.csv)).toEqual(rowsOf(all.csv).slice(0, 5));
   });
 
   it('leaves a record’s name out once the record is gone', async () => {

@@ -103,6 +103,8 @@ function AuditLog() {
 
   const rows = log.data?.pages.flatMap((page) => page.items) ?? [];
   const filtered = Object.values(chosen).some(Boolean);
+  const download = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) download.set(key, value);
   return (
     <>
       <PageHeading>Audit log</PageHeading>
@@ -154,6 +156,13 @@ function AuditLog() {
           Showing the entries about one record. <Link to="/admin/audit">Show every entry</Link>
         </p>
       ) : null}
+      {backwards ? null : (
+        <p>
+          <a className="button" href={`/api/audit-log/export?${download.toString()}`} download>
+            Download {filtered ? 'these entries' : 'the log'} as CSV
+          </a>
+        </p>
+      )}
       {backwards ? null : log.isPending ? (
         <Loading what="the audit log" />
       ) : log.isError ? (
