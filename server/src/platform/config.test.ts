@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       smtpUrl: undefined,
       trustProxy: false,
       bodyLimitBytes: 1024 * 1024,
+      chatStartsPerMinute: 10,
     });
   });
 
@@ -105,8 +106,15 @@ describe('loadConfig', () => {
         TRUST_PROXY: 'true',
         BODY_LIMIT_BYTES: '2048',
         BRANCHLINE_TIME_ZONE: 'Pacific/Auckland',
+        CHAT_STARTS_PER_MINUTE: '60',
       }),
-    ).toMatchObject({ sessionIdleMinutes: 30, trustProxy: true, bodyLimitBytes: 2048, timeZone: 'Pacific/Auckland' });
+    ).toMatchObject({
+      sessionIdleMinutes: 30,
+      trustProxy: true,
+      bodyLimitBytes: 2048,
+      timeZone: 'Pacific/Auckland',
+      chatStartsPerMinute: 60,
+    });
   });
 
   it.each([
@@ -126,6 +134,8 @@ describe('loadConfig', () => {
     ['SMTP_URL', 'http://mail.example'],
     ['SESSION_IDLE_MINUTES', '1'],
     ['BODY_LIMIT_BYTES', '10'],
+    ['CHAT_STARTS_PER_MINUTE', '0'],
+    ['CHAT_STARTS_PER_MINUTE', 'many'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     const error = configErrorOf({ [name]: value });
     expect(error.name).toBe('ConfigError');

@@ -44,6 +44,7 @@ const ConfigSchema = z.object({
     .optional(),
   CHAT_RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(5).max(600).default(45),
   CHAT_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(200).default(20),
+  CHAT_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
   STAFF_OFFLINE_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
   TRUST_PROXY: flag.default(false),
   BODY_LIMIT_BYTES: z.coerce
@@ -79,6 +80,8 @@ export type Config = {
   chatReconnectGraceSeconds: number;
   /** Flood limit per conversation. */
   chatMessagesPer10s: number;
+  /** Chats started and questions left per patron address a minute. */
+  chatStartsPerMinute: number;
   /** How long a person whose last dashboard tab closed stays as they were before going offline. */
   staffOfflineGraceSeconds: number;
   trustProxy: boolean;
@@ -141,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: c.REDIS_URL,
     chatReconnectGraceSeconds: c.CHAT_RECONNECT_GRACE_SECONDS,
     chatMessagesPer10s: c.CHAT_MESSAGES_PER_10S,
+    chatStartsPerMinute: c.CHAT_STARTS_PER_MINUTE,
     staffOfflineGraceSeconds: c.STAFF_OFFLINE_GRACE_SECONDS,
     trustProxy: c.TRUST_PROXY,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,

@@ -286,3 +286,34 @@ describe.each(dialectsUnderTest())('reviewing and lifting blocks on %s', (dialec
     expect(malformed.statusCode).toBe(400);
   });
 });
+
+describe('the limit on chats started from one address', () => {
+  it('answers 429 past the configured number a minute, for chats and questions alike', async () => {
+    const t = await buildTestApp('sqlite', { config: { chatStartsPerMinute: 2 } });
+    try {
+      const library = await buildLibrary(t.app.deps.db);
+      const desk = await buildDesk(t.app.deps.db, library.id);
+      const post = (url: string, payload: Record<string, unknown>) =>
+        t.app.inject({ method: 'POST', url, remoteAddress: '10.77.0.1', payload: { desk: desk.slug, ...payload } });
+      expect((await post('/api/chat/conversations', { clientId: clientId(), message: 'One' })).statusCode).toBe(201);
+      expect((await post('/api/chat/conversations', { clientId: clientId(), message: 'Two' })).statusCode).toBe(201);
+      const third = await post('/api/chat/conversations', { clientId: clientId(), message: 'Three' });
+      expect(third.statusCode).toBe(429);
+      expect(third.json().error.code).toBe('rate_limited');
+      const question = { clientId: clientId(), email: 'a@example.org', message: 'Open Sunday?' };
+      expect((await post('/api/chat/questions', question)).statusCode).toBe(201);
+      expect((await post('/api/chat/questions', { ...question, clientId: clientId() })).statusCode).toBe(201);
+      expect((await post('/api/chat/questions', { ...question, clientId: clientId() })).statusCode).toBe(429);
+      // Another address has its own allowance.
+      const elsewhere = await t.app.inject({
+        method: 'POST',
+        url: '/api/chat/conversations',
+        remoteAddress: '10.77.0.2',
+        payload: { desk: desk.slug, clientId: clientId(), message: 'Hi' },
+      });
+      expect(elsewhere.statusCode).toBe(201);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -104,7 +104,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
   app.post(
     '/api/chat/conversations',
     {
-      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: { max: deps.config.chatStartsPerMinute, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: 'Start a chat with its first message',
@@ -121,7 +121,7 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
   app.post(
     '/api/chat/questions',
     {
-      config: { access: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: 'public', rateLimit: { max: deps.config.chatStartsPerMinute, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: 'Leave a question to be answered by email',
