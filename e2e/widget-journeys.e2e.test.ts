@@ -171,7 +171,9 @@ async function expectReachable(page: Page, element: Locator, what: string): Prom
 }
 
 describeInBrowser('the patron widget, as a patron lives it', () => {
-  const server = useServer();
+  // Every patron here shares one browser address, and these journeys start more than the
+  // default 10 chats a minute.
+  const server = useServer({ CHAT_STARTS_PER_MINUTE: '100' });
   const session = useBrowser(() => ({ baseURL: server.baseUrl }));
   let site: Site;
   let api: AdminApi;
