@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -567,6 +568,15 @@ describeInBrowser('the patron widget, as a patron lives it', () => {
       rating: { score: 4, comment: 'Quick and clear' },
     });
     expect(transcriptRequest(mine.id)).toMatchObject({ transcript_email: 'reader@example.org' });
+    // A copy to keep, saved from the keyboard too: the next stop after the transcript request.
+    await expect.poll(() => hasFocus(mine.widget.locator('#bl-transcript-done'))).toBe(true);
+    await mine.patron.keyboard.press('Tab');
+    expect(await hasFocus(mine.widget.locator('#bl-save-copy'))).toBe(true);
+    const [download] = await Promise.all([mine.patron.waitForEvent('download'), mine.patron.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(/^chat-\d{4}-\d{2}-\d{2}\.txt$/);
+    const copy = await fs.readFile(await download.path(), 'utf8');
+    expect(copy).toContain('You: Ending myself: how do I reset my PIN?');
+    expect(copy).toContain('Sofía: Use the Forgot PIN link.');
     // Back on the page later: thanks for both, no second rating form.
     await mine.patron.reload();
     await mine.patron.locator('branchline-chat #bl-launcher').click();

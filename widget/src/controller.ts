@@ -5,6 +5,7 @@ import { ChatConnection } from './connection.ts';
 import { type MessageProblem, checkMessage, newClientId } from './contract.ts';
 import { type Lang, type MessageKey, t } from './messages.ts';
 import { beginChat } from './start.ts';
+import { transcriptFileName, transcriptText } from './transcript-file.ts';
 import { type SavedChat, type StorageLike, browserKey, clearChat, emptyChat, loadChat, saveChat } from './store.ts';
 import { unacked } from './timeline.ts';
 import { ApiError, type ChatTransport } from './transport.ts';
@@ -170,6 +171,19 @@ export class ChatController implements ViewActions {
     const error = await this.request({ type: 'transcript.request', email }, 'emailInvalid');
     if (!error) this.view.announce(t(this.lang, 'transcriptSent'));
     return error;
+  }
+
+  /** The chat as a text file in the patron's downloads: theirs to keep, whatever happens to email. */
+  saveCopy(): void {
+    const events = this.conn.chat.events;
+    const text = transcriptText(events, this.lang, this.model().subtitle || t(this.lang, 'title'));
+    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = transcriptFileName(events);
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    this.view.announce(t(this.lang, 'copySaved'));
   }
 
   private browserField(): { browser?: string } {

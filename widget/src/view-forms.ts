@@ -216,6 +216,7 @@ export function endedSection(lang: Lang, actions: ViewActions) {
     { id: 'bl-transcript-done', class: 'done', tabindex: '-1', hidden: true },
     t(lang, 'transcriptSent'),
   );
+  const saveCopy = button('bl-save-copy', t(lang, 'saveCopy'), { class: 'secondary' });
   const newChat = button('bl-new-chat', t(lang, 'newChat'), { class: 'primary' });
   const el = h(
     'section',
@@ -226,6 +227,7 @@ export function endedSection(lang: Lang, actions: ViewActions) {
     ratingDone,
     transcript,
     transcriptDone,
+    h('p', {}, saveCopy),
     newChat,
   );
   let rated = false;
@@ -233,6 +235,7 @@ export function endedSection(lang: Lang, actions: ViewActions) {
 
   askInstead.addEventListener('click', () => actions.askInstead());
   newChat.addEventListener('click', () => actions.newChat());
+  saveCopy.addEventListener('click', () => actions.saveCopy());
   onSubmit(rating, () => {
     const picked = rating.querySelector<HTMLInputElement>('input[name="score"]:checked');
     setText(ratingError, picked ? '' : t(lang, 'ratingPick'));
@@ -275,6 +278,10 @@ export function endedSection(lang: Lang, actions: ViewActions) {
     const isEmailed = emailed || last.transcriptRequested;
     show(transcript, !isEmailed && !expired);
     show(transcriptDone, isEmailed && !expired);
+    show(
+      saveCopy,
+      last.items.some((item) => item.from !== 'system'),
+    );
   }
   return { el, title, render };
 }

@@ -41,6 +41,8 @@ export interface ViewActions {
   identify(name: string, email: string): Promise<string>;
   rate(score: number, comment: string): Promise<string>;
   transcript(email: string): Promise<string>;
+  /** Downloads the chat as a text file. */
+  saveCopy(): void;
   leaveQuestion(email: string, name: string, message: string): Promise<string>;
   newChat(): void;
   retryDesk(): void;
