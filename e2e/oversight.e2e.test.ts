@@ -9,7 +9,8 @@ import { adminApi, DEMO_STAFF, mainNav, signIn, type AdminApi } from './support/
 const HOSTILE = '<img src=x onerror="window.__pwned=1"> Teen Desk';
 
 describeInBrowser('oversight: the audit log and blocked patrons', () => {
-  const server = useServer();
+  // One browser address starts every chat here, more than the default 10 a minute.
+  const server = useServer({ CHAT_STARTS_PER_MINUTE: '200' });
   const session = useBrowser(() => ({ baseURL: server.baseUrl }));
 
   const deskCalled = async (api: AdminApi, name: string) => {
@@ -163,6 +164,52 @@ describeInBrowser('oversight: the audit log and blocked patrons', () => {
       'Chat at Ask a Librarian',
       'By network address',
     ]);
+  });
+
+  test('the inbox finds a patron’s chats by name or email and reads older pages on request', async () => {
+    let n = 0;
+    const start = async (name: string, email?: string) => {
+      const response = await fetch(`${server.baseUrl}/api/chat/conversations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          desk: 'ask',
+          clientId: `inbox-${Date.now()}-${(n += 1)}`,
+          message: `Question ${n}`,
+          name,
+          ...(email ? { email } : {}),
+        }),
+      });
+      expect(response.status).toBe(201);
+    };
+    for (let i = 0; i < 52; i++) await start('Pat Doe');
+    await start('Ann O’Hara', 'ann.ohara@example.org');
+    await start('Annie Ruiz');
+
+    const page = session.page;
+    await signIn(page, DEMO_STAFF.librarian);
+    await mainNav(page).getByRole('link', { name: 'Inbox' }).click();
+    const status = page.getByRole('status').filter({ hasText: /conversations?/ });
+    await status.filter({ hasText: '50 conversations, newest first. Older ones follow.' }).waitFor();
+    await page.getByRole('button', { name: 'Show older conversations' }).click();
+    await status.filter({ hasText: /^\d+ conversations$/ }).waitFor();
+    const table = page.getByRole('table', { name: 'Conversations' });
+    expect(await table.getByRole('row').count()).toBeGreaterThan(54);
+    await expectNoSeriousViolations(page, 'the inbox');
+
+    // By keyboard: type part of an address, Enter.
+    await page.getByLabel('Patron').focus();
+    await page.keyboard.type('ANN.O');
+    await page.keyboard.press('Enter');
+    await status.filter({ hasText: /^1 conversation$/ }).waitFor();
+    expect(await table.getByRole('rowheader').allInnerTexts()).toEqual(['Ann O’Hara']);
+    expect(new URL(page.url()).searchParams.get('patron')).toBe('ANN.O');
+
+    // Part of a name finds both Anns, and nobody else.
+    await page.getByLabel('Patron').fill('ann');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await status.filter({ hasText: /^2 conversations$/ }).waitFor();
+    expect((await table.getByRole('rowheader').allInnerTexts()).sort()).toEqual(['Ann O’Hara', 'Annie Ruiz']);
   });
 
   test('a librarian has no audit log to open', async () => {

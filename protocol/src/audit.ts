@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Timestamp } from './common.ts';
+import { Id, PageCursor, SINCE_AFTER_UNTIL, sinceBeforeUntil, Timestamp } from './common.ts';
 
 /** Every action the server records in the audit log. */
 export const AUDIT_ACTIONS = [
@@ -57,12 +57,6 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
-/** An opaque position in the log, handed back as `nextBefore` to read the page after it. */
-export const AuditCursor = z
-  .string()
-  .max(100)
-  .regex(/^[0-9TZ:.-]+_[0-9a-f-]{36}$/, 'Not a position in the audit log');
-
 const auditFilters = {
   action: AuditAction.optional(),
   actorId: Id.optional(),
@@ -74,21 +68,17 @@ const auditFilters = {
   until: Timestamp.optional(),
 };
 
-const startsBeforeEnd = (q: { since?: string | undefined; until?: string | undefined }) =>
-  q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until);
-const startAfterEnd = { message: 'The start must come before the end', path: ['until'] };
-
 export const AuditListQuery = z
   .strictObject({
     ...auditFilters,
-    before: AuditCursor.optional(),
+    before: PageCursor.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
-  .refine(startsBeforeEnd, startAfterEnd);
+  .refine(sinceBeforeUntil, SINCE_AFTER_UNTIL);
 export type AuditListQuery = z.infer<typeof AuditListQuery>;
 
 /** The same filters, for a download of every matching entry. */
-export const AuditExportQuery = z.strictObject(auditFilters).refine(startsBeforeEnd, startAfterEnd);
+export const AuditExportQuery = z.strictObject(auditFilters).refine(sinceBeforeUntil, SINCE_AFTER_UNTIL);
 export type AuditExportQuery = z.infer<typeof AuditExportQuery>;
 
 /** Most entries one download holds; narrow the dates for more. */
@@ -97,6 +87,6 @@ export const AUDIT_EXPORT_MAX = 50_000;
 /** One page of the audit log, newest first; `nextBefore` reads the older entries, null at the end. */
 export const AuditPage = z.object({
   items: z.array(AuditEntry),
-  nextBefore: AuditCursor.nullable(),
+  nextBefore: PageCursor.nullable(),
 });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { Email, Id, LanguageTag, Name, Slug, Timestamp } from './common.ts';
+import {
+  Email,
+  Id,
+  LanguageTag,
+  Name,
+  PageCursor,
+  SINCE_AFTER_UNTIL,
+  Slug,
+  sinceBeforeUntil,
+  Timestamp,
+} from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import {
   ClientId,
@@ -336,13 +346,29 @@ export const ChatToday = z.object({
 });
 export type ChatToday = z.infer<typeof ChatToday>;
 
-export const ConversationListQuery = z.strictObject({
-  status: ConversationStatus.optional(),
-  deskId: Id.optional(),
-  assignee: z.union([z.literal('me'), z.literal('none'), Id]).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const ConversationListQuery = z
+  .strictObject({
+    status: ConversationStatus.optional(),
+    deskId: Id.optional(),
+    assignee: z.union([z.literal('me'), z.literal('none'), Id]).optional(),
+    /** Part of the patron's name or email address (only patrons who gave one are found). */
+    patron: z.string().trim().min(1).max(120).optional(),
+    /** Conversations started at or after this instant. */
+    since: Timestamp.optional(),
+    /** Conversations started before this instant. */
+    until: Timestamp.optional(),
+    before: PageCursor.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine(sinceBeforeUntil, SINCE_AFTER_UNTIL);
 export type ConversationListQuery = z.infer<typeof ConversationListQuery>;
+
+/** One page of conversations, newest first; `nextBefore` reads the older ones, null at the end. */
+export const ConversationPage = z.object({
+  items: z.array(Conversation),
+  nextBefore: PageCursor.nullable(),
+});
+export type ConversationPage = z.infer<typeof ConversationPage>;
 
 export const BlockedUntil = z.object({ until: Timestamp });
 

@@ -72,6 +72,31 @@ export const LanguageTag = z
 
 export const IdParams = z.strictObject({ id: Id });
 
+/**
+ * An opaque position in a list read newest first (a time and an id), handed back as `nextBefore`
+ * to read the page after it; entries made in the same millisecond are neither repeated nor skipped.
+ */
+export const PageCursor = z
+  .string()
+  .max(100)
+  .regex(/^[0-9TZ:.-]+_[0-9a-f-]{36}$/, 'Not a position in this list');
+
+/** Splits a cursor made by `cursorOf` into its time and id. */
+export function parseCursor(cursor: string): { at: string; id: string } {
+  const split = cursor.lastIndexOf('_');
+  return { at: new Date(cursor.slice(0, split)).toISOString(), id: cursor.slice(split + 1) };
+}
+
+export function cursorOf(at: string, id: string): string {
+  return `${at}_${id}`;
+}
+
+/** For a `.refine` of a list query with `since` and `until`: the start comes before the end. */
+export function sinceBeforeUntil(q: { since?: string | undefined; until?: string | undefined }): boolean {
+  return q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until);
+}
+export const SINCE_AFTER_UNTIL = { message: 'The start must come before the end', path: ['until'] };
+
 export function listOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }

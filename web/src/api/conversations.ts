@@ -1,5 +1,5 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
-import type { Conversation, ConversationStatus, ConversationWithEvents } from '@branchline/protocol';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
+import type { Conversation, ConversationPage, ConversationStatus, ConversationWithEvents } from '@branchline/protocol';
 import { api } from './client.ts';
 import { queryKeys } from './query-keys.ts';
 
@@ -10,21 +10,33 @@ export interface ConversationFilters {
   deskId?: string;
   /** 'me', 'none', a staff id, or '' for anyone. */
   assignee?: string;
+  /** Part of the patron's name or email address. */
+  patron?: string;
+  /** UTC instants: started at or after `since`, before `until`. */
+  since?: string;
+  until?: string;
 }
 
+const PAGE = 50;
+
 /** The query string of a list request: only the filters that are set. */
-export function conversationListSearch(filters: ConversationFilters, limit = 200): string {
+export function conversationListSearch(filters: ConversationFilters, limit = PAGE, before = ''): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) params.set(key, String(value));
   params.set('limit', String(limit));
+  if (before) params.set('before', before);
   return params.toString();
 }
 
-export function useConversations(filters: ConversationFilters) {
-  const search = conversationListSearch(filters);
-  return useQuery({
-    queryKey: queryKeys.conversationList({ search }),
-    queryFn: async () => (await api.get<{ items: Conversation[] }>(`/api/conversations?${search}`)).items,
+/** The library's conversations, newest first, a page at a time ("Show older" reads the next). */
+export function useConversations(filters: ConversationFilters, enabled = true) {
+  return useInfiniteQuery({
+    enabled,
+    queryKey: queryKeys.conversationList({ search: conversationListSearch(filters) }),
+    initialPageParam: '',
+    queryFn: ({ pageParam }) =>
+      api.get<ConversationPage>(`/api/conversations?${conversationListSearch(filters, PAGE, pageParam)}`),
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
     staleTime: 10_000,
   });
 }

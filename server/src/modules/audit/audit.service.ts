@@ -3,6 +3,8 @@ import {
   AUDIT_SUBJECT_TYPES,
   AuditAction,
   AuditSubjectType,
+  cursorOf,
+  parseCursor,
   type AuditEntry,
   type AuditExportQuery,
   type AuditListQuery,
@@ -69,7 +71,7 @@ export async function listAudit(deps: Deps, actor: Actor, query: AuditListQuery)
   const last = page.at(-1);
   return {
     items: await present(deps.db, page),
-    nextBefore: rows.length > query.limit && last ? `${last.at}_${last.id}` : null,
+    nextBefore: rows.length > query.limit && last ? cursorOf(last.at, last.id) : null,
   };
 }
 
@@ -136,11 +138,6 @@ export async function exportAudit(
     },
   );
   return { csv, truncated };
-}
-
-function parseCursor(cursor: string): { at: string; id: string } {
-  const split = cursor.lastIndexOf('_');
-  return { at: new Date(cursor.slice(0, split)).toISOString(), id: cursor.slice(split + 1) };
 }
 
 async function present(db: Db, rows: AuditRow[]): Promise<AuditEntry[]> {

@@ -6,6 +6,7 @@ import {
   Conversation,
   ConversationEvent,
   ConversationListQuery,
+  ConversationPage,
   ConversationWithEvents,
   CreateCannedResponseBody,
   IdParams,
@@ -54,12 +55,13 @@ export const staffChatRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app
     {
       schema: {
         tags,
-        summary: 'Conversations of your library, newest first',
+        summary:
+          'Conversations of your library, newest first, by status, desk, assignee, patron and dates, a page at a time',
         querystring: ConversationListQuery,
-        response: { 200: listOf(Conversation) },
+        response: { 200: ConversationPage },
       },
     },
-    async (request) => ({ items: await listConversations(deps, request.actor, request.query) }),
+    async (request) => listConversations(deps, request.actor, request.query),
   );
   app.get(
     '/api/conversations/:id',

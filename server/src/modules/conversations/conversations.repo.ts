@@ -1,4 +1,4 @@
-import type { Insertable, Updateable, UpdateObject } from 'kysely';
+import { sql, type Insertable, type Updateable, type UpdateObject } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import type {
@@ -167,7 +167,18 @@ export interface ConversationFilter {
   /** A staff id, or null for unassigned. */
   assigneeId?: string | null;
   patronIds?: string[];
+  /** Part of the patron's name or email address, any case. */
+  patronText?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  /** Conversations strictly older than this position (newest first: by start, then id). */
+  before?: { at: string; id: string } | undefined;
   limit: number;
+}
+
+/** A LIKE pattern that finds `text` anywhere, its own %, _ and backslash taken literally (escaped with a backslash). */
+function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export function listConversationRows(db: Db, filter: ConversationFilter) {
@@ -176,12 +187,30 @@ export function listConversationRows(db: Db, filter: ConversationFilter) {
     .selectAll()
     .where('library_id', '=', filter.libraryId)
     .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
     .limit(filter.limit);
   if (filter.status !== undefined) q = q.where('status', '=', filter.status);
   if (filter.deskId !== undefined) q = q.where('desk_id', '=', filter.deskId);
   if (filter.assigneeId === null) q = q.where('assignee_id', 'is', null);
   else if (filter.assigneeId !== undefined) q = q.where('assignee_id', '=', filter.assigneeId);
   if (filter.patronIds !== undefined) q = q.where('patron_id', 'in', filter.patronIds.length ? filter.patronIds : ['']);
+  if (filter.since !== undefined) q = q.where('created_at', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('created_at', '<', filter.until);
+  const before = filter.before;
+  if (before !== undefined)
+    q = q.where((eb) =>
+      eb.or([eb('created_at', '<', before.at), eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)])]),
+    );
+  if (filter.patronText !== undefined) {
+    const pattern = containing(filter.patronText);
+    q = q.where('patron_id', 'in', (eb) =>
+      eb
+        .selectFrom('patrons')
+        .select('id')
+        .where('library_id', '=', filter.libraryId)
+        .where(sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(email) like ${pattern} escape '\\')`),
+    );
+  }
   return q.execute();
 }
 

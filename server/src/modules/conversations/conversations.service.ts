@@ -1,8 +1,11 @@
-import type {
-  ConversationListQuery,
-  ConversationWithEvents,
-  Conversation,
-  SystemEventKind,
+import {
+  cursorOf,
+  parseCursor,
+  type ConversationPage,
+  type ConversationListQuery,
+  type ConversationWithEvents,
+  type Conversation,
+  type SystemEventKind,
 } from '@branchline/protocol';
 import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
@@ -210,16 +213,25 @@ export async function listConversations(
   deps: Deps,
   actor: Actor,
   query: ConversationListQuery,
-): Promise<Conversation[]> {
+): Promise<ConversationPage> {
   authorizeConversationList(actor);
   const rows = await repo.listConversationRows(deps.db, {
     libraryId: actor.libraryId,
     status: query.status,
     deskId: query.deskId,
     assigneeId: query.assignee === 'me' ? actor.staffId : query.assignee === 'none' ? null : query.assignee,
-    limit: query.limit,
+    patronText: query.patron,
+    since: query.since && new Date(query.since).toISOString(),
+    until: query.until && new Date(query.until).toISOString(),
+    before: query.before === undefined ? undefined : parseCursor(query.before),
+    limit: query.limit + 1,
   });
-  return Promise.all(rows.map((row) => presentRow(deps.db, row)));
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: await Promise.all(page.map((row) => presentRow(deps.db, row))),
+    nextBefore: rows.length > query.limit && last ? cursorOf(last.created_at, last.id) : null,
+  };
 }
 
 /** A whole conversation with its log, internal notes included. Staff reads of transcripts are audited. */

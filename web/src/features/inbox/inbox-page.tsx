@@ -6,30 +6,45 @@ import { useLibrary } from '../../api/libraries.ts';
 import { useStaffList } from '../../api/staff.ts';
 import { DataTable, type Column } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
-import { SelectField } from '../../ui/field.tsx';
-import { FilterCount } from '../../ui/filter-count.tsx';
+import { SelectField, TextField } from '../../ui/field.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../ui/query-state.tsx';
+import { startOfDayIn } from '../../ui/zoned-day.ts';
 import { useSession } from '../auth/session-context.ts';
 import { patronName, STATUS_NAMES } from '../chat/chat-words.ts';
-import { filtersFromSearch, searchFromFilters } from './inbox-filters.ts';
+import { filtersFromSearch, searchFromFilters, type InboxFilters } from './inbox-filters.ts';
 
-const LIMIT = 200;
-
-/** Every conversation of the library, newest first, filtered by status, desk and assignee. */
+/**
+ * Every conversation of the library, newest first, a page at a time: filtered by status, desk
+ * and assignee, found by the patron's name or email, narrowed to days in the library's time zone.
+ */
 export function InboxPage() {
   const session = useSession();
   const [params, setParams] = useSearchParams();
   const filters = filtersFromSearch(params);
-  const conversations = useConversations(filters);
   const desks = useDesks(session.staff.libraryId).data ?? [];
   const staff = useStaffList().data ?? [];
   const timeZone = useLibrary(session.staff.libraryId).data?.timeZone;
+  const since = filters.from ? startOfDayIn(filters.from, timeZone ?? 'UTC') : undefined;
+  const until = filters.to ? startOfDayIn(filters.to, timeZone ?? 'UTC', 1) : undefined;
+  const backwards = since !== undefined && until !== undefined && since >= until;
+  // Days wait for the library's time zone, so a day is never read in the wrong one.
+  const conversations = useConversations(
+    {
+      status: filters.status,
+      deskId: filters.deskId,
+      assignee: filters.assignee,
+      patron: filters.patron,
+      since: backwards ? '' : (since ?? ''),
+      until: backwards ? '' : (until ?? ''),
+    },
+    !backwards && (timeZone !== undefined || (!filters.from && !filters.to)),
+  );
   const deskName = (id: string) => desks.find((d) => d.id === id)?.name ?? '—';
   const staffName = (id: string | null) =>
     id === null ? 'Nobody' : id === session.staff.id ? 'You' : (staff.find((s) => s.id === id)?.displayName ?? '—');
 
-  function set(change: Partial<typeof filters>) {
+  function set(change: Partial<InboxFilters>) {
     setParams(searchFromFilters({ ...filters, ...change }), { replace: true });
   }
 
@@ -57,12 +72,35 @@ export function InboxPage() {
     { key: 'tags', header: 'Tags', cell: (c) => c.tags.join(', ') },
   ];
 
-  const rows = conversations.data ?? [];
+  const rows = conversations.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <>
       <PageHeading>Inbox</PageHeading>
       <p className="lead">Every conversation of the library, newest first. Opening one is recorded in the audit log.</p>
-      <form className="filters" aria-label="Filter conversations" onSubmit={(e) => e.preventDefault()}>
+      <form
+        className="filters"
+        aria-label="Filter conversations"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const typed = new FormData(e.currentTarget).get('patron');
+          set({ patron: typeof typed === 'string' ? typed.trim().slice(0, 120) : '' });
+        }}
+      >
+        <div className="filters__search">
+          <TextField
+            key={filters.patron}
+            id="inbox-patron"
+            name="patron"
+            label="Patron"
+            type="search"
+            maxLength={120}
+            defaultValue={filters.patron}
+            hint="Part of a name or email address, then Enter."
+          />
+          <button type="submit" className="button">
+            Find
+          </button>
+        </div>
         <SelectField
           id="inbox-status"
           label="Status"
@@ -99,17 +137,32 @@ export function InboxPage() {
           <option value="me">Me</option>
           <option value="none">Nobody</option>
         </SelectField>
+        <TextField
+          id="inbox-from"
+          label="From"
+          type="date"
+          value={filters.from}
+          onChange={(e) => set({ from: e.target.value })}
+        />
+        <TextField
+          id="inbox-to"
+          label="To"
+          type="date"
+          value={filters.to}
+          error={backwards ? 'Choose a day on or after the start' : undefined}
+          onChange={(e) => set({ to: e.target.value })}
+        />
       </form>
-      {conversations.isPending ? (
+      {backwards ? null : conversations.isPending ? (
         <Loading what="conversations" />
       ) : conversations.isError ? (
         <LoadError error={conversations.error} what="the conversations" />
       ) : (
         <>
-          <FilterCount shown={rows.length} total={rows.length} noun={['conversation', 'conversations']} />
-          {rows.length === LIMIT ? (
-            <p className="muted">Showing the newest {LIMIT}. Narrow the filters to find older ones.</p>
-          ) : null}
+          <p className="filter-count" role="status" aria-live="polite">
+            {rows.length === 1 ? '1 conversation' : `${rows.length} conversations`}
+            {conversations.hasNextPage ? ', newest first. Older ones follow.' : ''}
+          </p>
           <DataTable
             caption="Conversations"
             columns={columns}
@@ -118,6 +171,18 @@ export function InboxPage() {
             initialSort={{ key: 'created', direction: 'descending' }}
             empty={params.size > 0 ? 'No conversation matches the filters.' : 'No conversations yet.'}
           />
+          {conversations.hasNextPage ? (
+            <p>
+              <button
+                type="button"
+                className="button"
+                disabled={conversations.isFetchingNextPage}
+                onClick={() => void conversations.fetchNextPage()}
+              >
+                {conversations.isFetchingNextPage ? 'Loading older conversations…' : 'Show older conversations'}
+              </button>
+            </p>
+          ) : null}
         </>
       )}
     </>
