@@ -1,5 +1,6 @@
 import { AUDIT_EXPORT_MAX, AuditExportQuery, AuditListQuery, AuditPage } from '@branchline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Deps } from '../../platform/deps.ts';
 import { exportAudit, listAudit } from './audit.service.ts';
 
@@ -32,6 +33,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ deps: Deps }> = async (app, { 
           'would run as a formula start with an apostrophe.',
         querystring: AuditExportQuery,
         produces: ['text/csv'],
+        response: { 200: z.string().describe('CSV: a header row, then one row per entry') },
       },
     },
     async (request, reply) => {
