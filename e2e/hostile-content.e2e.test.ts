@@ -364,7 +364,15 @@ describeInBrowser('hostile content is shown as text everywhere and never execute
     await expectShown(dashboard.locator('header').first(), [LIBRARY_NAME]);
     await expectShown(dashboard.locator('main'), [`This is the staff dashboard of ${LIBRARY_NAME}.`]);
     await expectNothingRan(dashboard);
-    for (const path of ['/staff/admin/desks', '/staff/inbox', '/staff/admin/staff', '/staff/admin/library']) {
+    for (const path of [
+      '/staff/admin/desks',
+      '/staff/inbox',
+      '/staff/admin/staff',
+      '/staff/admin/library',
+      // The audit log names the records changed: these hostile and very long names among them.
+      '/staff/admin/audit',
+      '/staff/admin/blocks',
+    ]) {
       await dashboard.goto(path);
       await waitForLoaded(dashboard);
       await expectNothingRan(dashboard);
@@ -374,6 +382,8 @@ describeInBrowser('hostile content is shown as text everywhere and never execute
     await expectShown(dashboard.getByRole('table'), [DESK_NAME, LONG_DESK_NAME]);
     await dashboard.goto('/staff/admin/staff');
     await expectShown(dashboard.getByRole('table'), [ROBIN.name]);
+    await dashboard.goto('/staff/admin/audit?action=desk.updated');
+    await expectShown(dashboard.getByRole('table', { name: 'Audit log entries, newest first' }), [DESK_NAME]);
     await dashboard.goto('/staff/chat');
     await dashboard.getByRole('button', { name: /Desks you are serving/ }).click();
     await dashboard.getByRole('checkbox', { name: DESK_NAME, exact: true }).waitFor();
