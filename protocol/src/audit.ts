@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, PageCursor, SINCE_AFTER_UNTIL, sinceBeforeUntil, Timestamp } from './common.ts';
+import { Id, PageCursor, QueryInstant, SINCE_AFTER_UNTIL, sinceBeforeUntil, Timestamp } from './common.ts';
 
 /** Every action the server records in the audit log. */
 export const AUDIT_ACTIONS = [
@@ -63,9 +63,9 @@ const auditFilters = {
   subjectType: AuditSubjectType.optional(),
   subjectId: Id.optional(),
   /** Entries at or after this instant. */
-  since: Timestamp.optional(),
+  since: QueryInstant.optional(),
   /** Entries before this instant. */
-  until: Timestamp.optional(),
+  until: QueryInstant.optional(),
 };
 
 export const AuditListQuery = z

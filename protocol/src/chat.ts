@@ -5,6 +5,7 @@ import {
   LanguageTag,
   Name,
   PageCursor,
+  QueryInstant,
   SINCE_AFTER_UNTIL,
   Slug,
   sinceBeforeUntil,
@@ -352,11 +353,17 @@ export const ConversationListQuery = z
     deskId: Id.optional(),
     assignee: z.union([z.literal('me'), z.literal('none'), Id]).optional(),
     /** Part of the patron's name or email address (only patrons who gave one are found). */
-    patron: z.string().trim().min(1).max(120).optional(),
+    patron: z
+      .string()
+      .trim()
+      .min(1)
+      .max(120)
+      .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters')
+      .optional(),
     /** Conversations started at or after this instant. */
-    since: Timestamp.optional(),
+    since: QueryInstant.optional(),
     /** Conversations started before this instant. */
-    until: Timestamp.optional(),
+    until: QueryInstant.optional(),
     before: PageCursor.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })

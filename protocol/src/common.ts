@@ -72,6 +72,26 @@ export const LanguageTag = z
 
 export const IdParams = z.strictObject({ id: Id });
 
+const INSTANT = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z`;
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A real instant both databases store: years 1 to 9999, to the millisecond at most. */
+function isStorableInstant(text: string): boolean {
+  const time = Date.parse(text);
+  return (
+    !Number.isNaN(time) && !text.startsWith('0000') && new Date(time).toISOString().slice(0, 19) === text.slice(0, 19)
+  );
+}
+
+/**
+ * A bound of a list query: UTC, to the millisecond at most, years 1 to 9999 (what both databases
+ * store). Finer or odd instants would be cut or refused by the database instead of by the API.
+ */
+export const QueryInstant = z
+  .string()
+  .regex(new RegExp(`^${INSTANT}$`), 'A UTC time such as 2026-05-01T00:00:00Z')
+  .refine(isStorableInstant, 'Not a time that exists');
+
 /**
  * An opaque position in a list read newest first (a time and an id), handed back as `nextBefore`
  * to read the page after it; entries made in the same millisecond are neither repeated nor skipped.
@@ -79,7 +99,8 @@ export const IdParams = z.strictObject({ id: Id });
 export const PageCursor = z
   .string()
   .max(100)
-  .regex(/^[0-9TZ:.-]+_[0-9a-f-]{36}$/, 'Not a position in this list');
+  .regex(new RegExp(`^${INSTANT}_${UUID}$`), 'Not a position in this list')
+  .refine((cursor) => isStorableInstant(cursor.slice(0, cursor.lastIndexOf('_'))), 'Not a position in this list');
 
 /** Splits a cursor made by `cursorOf` into its time and id. */
 export function parseCursor(cursor: string): { at: string; id: string } {

@@ -53,6 +53,11 @@ function openSqlite(file: string): DatabaseHandle {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
+  // SQLite's own lower() changes only A–Z; searches by name must find "Élodie" as "élodie" too,
+  // as PostgreSQL's lower() does.
+  database.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const db = new Kysely<Database>({
     dialect: new CachingSqliteDialect(database),
     plugins: [new ValuesPlugin(true)],
