@@ -5,7 +5,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { hashToken, hmac, newToken, safeEqual } from '../../platform/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { assertNotThrottled, clearFailedLogins, recordFailedLogin } from './login-throttle.ts';
+import { assertNotThrottled, clearFailedLogins, recordFailedLogin, THROTTLE_RULES } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { consumeResetToken, deleteResetTokensOfStaff, insertResetToken } from './reset-tokens.repo.ts';
 import { deleteSession, deleteSessionsOfStaff, findSession, insertSession, touchSession } from './sessions.repo.ts';
@@ -43,7 +43,7 @@ export async function login(deps: Deps, body: LoginBody, client: ClientInfo): Pr
   const staff = await findStaffByEmail(deps.db, body.email);
   const ok = await verifyPassword(staff?.password_hash ?? null, body.password);
   if (!staff || !ok || !staff.is_active) {
-    await recordFailedLogin(deps, body.email, client.ip);
+    const { accountLocked } = await recordFailedLogin(deps, body.email, client.ip);
     // Only for an account that exists: a guessed address belongs to no library's log.
     if (staff)
       await recordAudit(deps.db, anonymous, deps.clock.now().toISOString(), {
@@ -51,7 +51,10 @@ export async function login(deps: Deps, body: LoginBody, client: ClientInfo): Pr
         subjectType: 'staff',
         subjectId: staff.id,
         libraryId: staff.library_id,
-        details: { reason: ok ? 'deactivated' : 'wrong_password' },
+        details: {
+          reason: ok ? 'deactivated' : 'wrong_password',
+          ...(accountLocked ? { lockedMinutes: THROTTLE_RULES.account.lockMinutes } : {}),
+        },
       });
     throw badCredentials();
   }

@@ -35,8 +35,10 @@ export async function assertNotThrottled(deps: Deps, email: string, ip: string):
   }
 }
 
-export async function recordFailedLogin(deps: Deps, email: string, ip: string): Promise<void> {
+/** Counts a failed sign-in; answers whether it locked the account (not just the address). */
+export async function recordFailedLogin(deps: Deps, email: string, ip: string): Promise<{ accountLocked: boolean }> {
   const now = deps.clock.now();
+  let accountLocked = false;
   for (const { scope, key } of throttleKeys(email, ip)) {
     const rule = THROTTLE_RULES[scope];
     const row = await findThrottle(deps.db, key);
@@ -51,7 +53,9 @@ export async function recordFailedLogin(deps: Deps, email: string, ip: string): 
       window_started_at: inWindow && row ? row.window_started_at : now.toISOString(),
       locked_until: lockedUntil,
     });
+    if (scope === 'account' && lockedUntil) accountLocked = true;
   }
+  return { accountLocked };
 }
 
 export async function clearFailedLogins(deps: Deps, email: string): Promise<void> {

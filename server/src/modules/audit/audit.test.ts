@@ -336,4 +336,19 @@ describe.each(dialectsUnderTest())('the audit log on %s', (dialect) => {
     expect(JSON.stringify(everywhere)).not.toContain('nobody.here');
     expect(everywhere).toHaveLength(1);
   });
+
+  it('says which refused sign-in locked the account', async () => {
+    const db = t.app.deps.db;
+    const lockable = await buildStaff(db, { library_id: library.id, email: 'lock.me@library.test' });
+    for (let i = 0; i < 6; i++)
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: 'lock.me@library.test', password: `wrong password ${i}` },
+      });
+    const refused = (await read(admin, `?action=staff.sign_in_refused&subjectId=${lockable.id}`)).items;
+    // Five failures lock the account; the sixth attempt is refused by the lock before any check, unrecorded.
+    expect(refused).toHaveLength(5);
+    expect(refused.filter((e) => e.details['lockedMinutes'] === 15)).toHaveLength(1);
+  });
 });

@@ -24,6 +24,9 @@ describe('audit entries in words', () => {
     expect(detailText(entry({ minutes: 30, scope: 'browser' }))).toBe('For 30 min, by browser');
     expect(detailText(entry({ scope: 'network' }))).toBe('By network address');
     expect(detailText(entry({ reason: 'wrong_password' }))).toBe('Wrong password');
+    expect(detailText(entry({ reason: 'wrong_password', lockedMinutes: 15 }))).toBe(
+      'Wrong password. Too many failures: the account is locked for 15 min',
+    );
     expect(detailText(entry({ conversations: 1, blocks: 0, retentionDays: 365 }))).toBe(
       '1 transcript and 0 ended blocks older than 365 days',
     );

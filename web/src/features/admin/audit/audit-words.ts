@@ -71,5 +71,7 @@ export function detailText(entry: AuditEntry): string {
   }
   if (d['reason'] === 'wrong_password') parts.push('Wrong password');
   if (d['reason'] === 'deactivated') parts.push('The account is deactivated');
+  if (typeof d['lockedMinutes'] === 'number')
+    parts.push(`Too many failures: the account is locked for ${formatDuration(d['lockedMinutes'] * 60)}`);
   return parts.join('. ');
 }
