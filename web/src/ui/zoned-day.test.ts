@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startOfDayIn } from './zoned-day.ts';
+import { dayRange, startOfDayIn } from './zoned-day.ts';
 
 describe('startOfDayIn', () => {
   it('finds midnight in the library’s zone, not the browser’s', () => {
@@ -21,5 +21,27 @@ describe('startOfDayIn', () => {
     expect(startOfDayIn('', 'UTC')).toBeUndefined();
     expect(startOfDayIn('15/01/2026', 'UTC')).toBeUndefined();
     expect(startOfDayIn('2026-1-5', 'UTC')).toBeUndefined();
+  });
+});
+
+describe('dayRange', () => {
+  it('covers the chosen days whole, in the library’s zone', () => {
+    expect(dayRange('2026-05-01', '2026-05-01', 'America/New_York')).toEqual({
+      since: '2026-05-01T04:00:00.000Z',
+      until: '2026-05-02T04:00:00.000Z',
+      backwards: false,
+      ready: true,
+    });
+    expect(dayRange('', '', undefined)).toEqual({ since: '', until: '', backwards: false, ready: true });
+  });
+
+  it('waits for the zone when days are chosen, and asks for nothing when the days are backwards', () => {
+    expect(dayRange('2026-05-01', '', undefined).ready).toBe(false);
+    expect(dayRange('2026-05-03', '2026-05-01', 'UTC')).toEqual({
+      since: '',
+      until: '',
+      backwards: true,
+      ready: false,
+    });
   });
 });

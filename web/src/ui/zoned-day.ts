@@ -29,3 +29,31 @@ export function startOfDayIn(date: string, timeZone: string, days = 0): string |
   const first = wall - offsetAt(wall, timeZone);
   return new Date(wall - offsetAt(first, timeZone)).toISOString();
 }
+
+export interface DayRange {
+  /** UTC instants: the start of the first day, the end of the last; '' when not chosen. */
+  since: string;
+  until: string;
+  /** The last day comes before the first: nothing to ask for. */
+  backwards: boolean;
+  /** Whether the list can be read: the range is sound, and the zone is known when days are chosen. */
+  ready: boolean;
+}
+
+/**
+ * The instants a From–To choice of days (YYYY-MM-DD, both inclusive) covers in the library's time
+ * zone. Chosen days wait for the zone (`ready` is false until it is known), so a day is never read
+ * in the wrong one.
+ */
+export function dayRange(from: string, to: string, timeZone: string | undefined): DayRange {
+  const zone = timeZone ?? 'UTC';
+  const since = (from && startOfDayIn(from, zone)) || '';
+  const until = (to && startOfDayIn(to, zone, 1)) || '';
+  const backwards = since !== '' && until !== '' && since >= until;
+  return {
+    since: backwards ? '' : since,
+    until: backwards ? '' : until,
+    backwards,
+    ready: !backwards && (timeZone !== undefined || (!from && !to)),
+  };
+}

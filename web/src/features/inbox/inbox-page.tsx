@@ -9,7 +9,8 @@ import { DateTime } from '../../ui/date-time.tsx';
 import { SelectField, TextField } from '../../ui/field.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../ui/query-state.tsx';
-import { startOfDayIn } from '../../ui/zoned-day.ts';
+import { ShowOlder } from '../../ui/show-older.tsx';
+import { dayRange } from '../../ui/zoned-day.ts';
 import { useSession } from '../auth/session-context.ts';
 import { patronName, STATUS_NAMES } from '../chat/chat-words.ts';
 import { filtersFromSearch, searchFromFilters, type InboxFilters } from './inbox-filters.ts';
@@ -25,20 +26,17 @@ export function InboxPage() {
   const desks = useDesks(session.staff.libraryId).data ?? [];
   const staff = useStaffList().data ?? [];
   const timeZone = useLibrary(session.staff.libraryId).data?.timeZone;
-  const since = filters.from ? startOfDayIn(filters.from, timeZone ?? 'UTC') : undefined;
-  const until = filters.to ? startOfDayIn(filters.to, timeZone ?? 'UTC', 1) : undefined;
-  const backwards = since !== undefined && until !== undefined && since >= until;
-  // Days wait for the library's time zone, so a day is never read in the wrong one.
+  const { since, until, backwards, ready } = dayRange(filters.from, filters.to, timeZone);
   const conversations = useConversations(
     {
       status: filters.status,
       deskId: filters.deskId,
       assignee: filters.assignee,
       patron: filters.patron,
-      since: backwards ? '' : (since ?? ''),
-      until: backwards ? '' : (until ?? ''),
+      since,
+      until,
     },
-    !backwards && (timeZone !== undefined || (!filters.from && !filters.to)),
+    ready,
   );
   const deskName = (id: string) => desks.find((d) => d.id === id)?.name ?? '—';
   const staffName = (id: string | null) =>
@@ -171,18 +169,7 @@ export function InboxPage() {
             initialSort={{ key: 'created', direction: 'descending' }}
             empty={params.size > 0 ? 'No conversation matches the filters.' : 'No conversations yet.'}
           />
-          {conversations.hasNextPage ? (
-            <p>
-              <button
-                type="button"
-                className="button"
-                disabled={conversations.isFetchingNextPage}
-                onClick={() => void conversations.fetchNextPage()}
-              >
-                {conversations.isFetchingNextPage ? 'Loading older conversations…' : 'Show older conversations'}
-              </button>
-            </p>
-          ) : null}
+          <ShowOlder query={conversations} noun="conversations" />
         </>
       )}
     </>

@@ -8,7 +8,8 @@ import { DateTime } from '../../../ui/date-time.tsx';
 import { SelectField, TextField } from '../../../ui/field.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../../ui/query-state.tsx';
-import { startOfDayIn } from '../../../ui/zoned-day.ts';
+import { ShowOlder } from '../../../ui/show-older.tsx';
+import { dayRange } from '../../../ui/zoned-day.ts';
 import { useCan, useSession } from '../../auth/session-context.ts';
 import { RequireAbility } from '../require-ability.tsx';
 import { ACTION_NAMES, ACTIONS, actorName, detailText } from './audit-words.ts';
@@ -72,19 +73,15 @@ function AuditLog() {
   const chosen = chosenFrom(params);
   const timeZone = useLibrary(session.staff.libraryId).data?.timeZone;
   const staff = useStaffList().data ?? [];
-  const zone = timeZone ?? 'UTC';
-  const since = chosen.from ? startOfDayIn(chosen.from, zone) : undefined;
-  const until = chosen.to ? startOfDayIn(chosen.to, zone, 1) : undefined;
-  const backwards = since !== undefined && until !== undefined && since >= until;
+  const { since, until, backwards, ready } = dayRange(chosen.from, chosen.to, timeZone);
   const filters: AuditFilters = {
     action: chosen.action,
     actorId: chosen.actor,
     subjectId: chosen.subject,
-    since: backwards ? '' : (since ?? ''),
-    until: backwards ? '' : (until ?? ''),
+    since,
+    until,
   };
-  // Dates wait for the library's time zone, so a day is never read in the wrong one.
-  const log = useAuditLog(filters, !backwards && (timeZone !== undefined || (!chosen.from && !chosen.to)));
+  const log = useAuditLog(filters, ready);
 
   function set(change: Partial<Chosen>) {
     const next = { ...chosen, ...change };
@@ -180,18 +177,7 @@ function AuditLog() {
             rowKey={(e) => e.id}
             empty={filtered ? 'No entry matches the filters.' : 'Nothing has been recorded yet.'}
           />
-          {log.hasNextPage ? (
-            <p>
-              <button
-                type="button"
-                className="button"
-                disabled={log.isFetchingNextPage}
-                onClick={() => void log.fetchNextPage()}
-              >
-                {log.isFetchingNextPage ? 'Loading older entries…' : 'Show older entries'}
-              </button>
-            </p>
-          ) : null}
+          <ShowOlder query={log} noun="entries" />
         </>
       )}
     </>
