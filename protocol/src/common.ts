@@ -86,11 +86,13 @@ function isStorableInstant(text: string): boolean {
 /**
  * A bound of a list query: UTC, to the millisecond at most, years 1 to 9999 (what both databases
  * store). Finer or odd instants would be cut or refused by the database instead of by the API.
+ * Parsed, it is written as the database writes times (milliseconds always), so text compares.
  */
 export const QueryInstant = z
   .string()
   .regex(new RegExp(`^${INSTANT}$`), 'A UTC time such as 2026-05-01T00:00:00Z')
-  .refine(isStorableInstant, 'Not a time that exists');
+  .refine(isStorableInstant, 'Not a time that exists')
+  .transform((text) => new Date(text).toISOString());
 
 /**
  * An opaque position in a list read newest first (a time and an id), handed back as `nextBefore`

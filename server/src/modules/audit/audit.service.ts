@@ -62,8 +62,8 @@ export async function listAudit(deps: Deps, actor: Actor, query: AuditListQuery)
     actorId: query.actorId,
     subjectType: query.subjectType,
     subjectId: query.subjectId,
-    since: query.since && new Date(query.since).toISOString(),
-    until: query.until && new Date(query.until).toISOString(),
+    since: query.since,
+    until: query.until,
     before,
     limit: query.limit + 1,
   });
@@ -96,8 +96,6 @@ export async function exportAudit(
     const rows = await listAuditRows(deps.db, {
       libraryId: actor.libraryId,
       ...query,
-      since: query.since && new Date(query.since).toISOString(),
-      until: query.until && new Date(query.until).toISOString(),
       before,
       limit: limits.page,
     });

@@ -221,8 +221,8 @@ export async function listConversations(
     deskId: query.deskId,
     assigneeId: query.assignee === 'me' ? actor.staffId : query.assignee === 'none' ? null : query.assignee,
     patronText: query.patron,
-    since: query.since && new Date(query.since).toISOString(),
-    until: query.until && new Date(query.until).toISOString(),
+    since: query.since,
+    until: query.until,
     before: query.before === undefined ? undefined : parseCursor(query.before),
     limit: query.limit + 1,
   });
