@@ -130,6 +130,8 @@ describeInBrowser('live chat: a patron on the library website and librarians in 
     await again.getByLabel(/^5/).check();
     await again.locator('#bl-rating-submit').click();
     await again.locator('#bl-rating-done').waitFor();
+    await again.locator('#bl-save-copy').waitFor();
+    await expectNoSeriousViolations(patron, 'the widget once the chat has ended and been rated');
 
     const api = await adminApi(server.baseUrl);
     const list = (await api('GET', '/api/conversations?status=resolved')) as {
