@@ -12,6 +12,8 @@ import {
   acceptChatAbout,
   adminApi,
   chatPaneAbout,
+  sendFromConsole,
+  sendFromWidget,
   serveDesks,
   signIn,
   waitForLoaded,
@@ -133,17 +135,6 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     await widget.locator('#bl-email').fill(email);
     await widget.locator('#bl-identify-save').click();
     await widget.locator('#bl-identify-done').waitFor();
-  }
-
-  async function sendFromWidget(widget: Locator, text: string): Promise<void> {
-    await widget.locator('#bl-input').fill(text);
-    await widget.locator('#bl-input').press('Enter');
-  }
-
-  async function sendFromConsole(pane: Locator, text: string): Promise<void> {
-    const composer = pane.getByRole('textbox').last();
-    await composer.fill(text);
-    await composer.press('Enter');
   }
 
   async function endChat(staff: Page, patron: Patron): Promise<void> {

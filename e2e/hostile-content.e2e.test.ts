@@ -20,6 +20,8 @@ import {
   OPEN_ALWAYS,
   acceptChatAbout,
   adminApi,
+  sendFromConsole,
+  sendFromWidget,
   serveDesks,
   signIn,
   waitForLoaded,
@@ -95,17 +97,6 @@ async function endChat(staff: Page, widget: Locator): Promise<void> {
   await staff.getByRole('button', { name: 'End chat' }).click();
   await staff.getByRole('button', { name: 'Yes, end chat' }).click();
   await widget.locator('#bl-ended').waitFor();
-}
-
-async function sendFromWidget(widget: Locator, text: string): Promise<void> {
-  await widget.locator('#bl-input').fill(text);
-  await widget.locator('#bl-input').press('Enter');
-}
-
-async function sendFromConsole(pane: Locator, text: string): Promise<void> {
-  const composer = pane.getByRole('textbox').last();
-  await composer.fill(text);
-  await composer.press('Enter');
 }
 
 describeInBrowser('hostile content is shown as text everywhere and never executed', () => {

@@ -190,7 +190,7 @@ describeInBrowser('oversight: the audit log and blocked patrons', () => {
     await signIn(page, DEMO_STAFF.librarian);
     await mainNav(page).getByRole('link', { name: 'Inbox' }).click();
     const status = page.getByRole('status').filter({ hasText: /conversations?/ });
-    await status.filter({ hasText: '50 conversations, newest first. Older ones follow.' }).waitFor();
+    await status.filter({ hasText: '50 conversations, newest first. Older conversations follow.' }).waitFor();
     await page.getByRole('button', { name: 'Show older conversations' }).click();
     await status.filter({ hasText: /^\d+ conversations$/ }).waitFor();
     const table = page.getByRole('table', { name: 'Conversations' });

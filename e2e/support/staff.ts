@@ -102,3 +102,16 @@ export async function acceptChatAbout(page: Page, question: string): Promise<Loc
   await pane.waitFor();
   return pane;
 }
+
+/** The patron sends `text` from the widget's message box, with Enter. */
+export async function sendFromWidget(widget: Locator, text: string): Promise<void> {
+  await widget.locator('#bl-input').fill(text);
+  await widget.locator('#bl-input').press('Enter');
+}
+
+/** Staff send `text` from the composer of a chat pane, with Enter. */
+export async function sendFromConsole(pane: Locator, text: string): Promise<void> {
+  const composer = pane.getByRole('textbox').last();
+  await composer.fill(text);
+  await composer.press('Enter');
+}

@@ -21,3 +21,14 @@ export function ShowOlder({ query, noun }: { query: Paged; noun: string }) {
     </p>
   );
 }
+
+/** "12 entries", and when older ones follow, says so: announced politely as the list changes. */
+export function PagedCount({ count, more, noun }: { count: number; more: boolean; noun: [string, string] }) {
+  const [one, many] = noun;
+  return (
+    <p className="filter-count" role="status" aria-live="polite">
+      {count === 1 ? `1 ${one}` : `${count} ${many}`}
+      {more ? `, newest first. Older ${many} follow.` : ''}
+    </p>
+  );
+}

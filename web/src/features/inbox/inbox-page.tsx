@@ -9,7 +9,7 @@ import { DateTime } from '../../ui/date-time.tsx';
 import { SelectField, TextField } from '../../ui/field.tsx';
 import { PageHeading } from '../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../ui/query-state.tsx';
-import { ShowOlder } from '../../ui/show-older.tsx';
+import { PagedCount, ShowOlder } from '../../ui/show-older.tsx';
 import { dayRange } from '../../ui/zoned-day.ts';
 import { useSession } from '../auth/session-context.ts';
 import { patronName, STATUS_NAMES } from '../chat/chat-words.ts';
@@ -157,10 +157,7 @@ export function InboxPage() {
         <LoadError error={conversations.error} what="the conversations" />
       ) : (
         <>
-          <p className="filter-count" role="status" aria-live="polite">
-            {rows.length === 1 ? '1 conversation' : `${rows.length} conversations`}
-            {conversations.hasNextPage ? ', newest first. Older ones follow.' : ''}
-          </p>
+          <PagedCount count={rows.length} more={conversations.hasNextPage} noun={['conversation', 'conversations']} />
           <DataTable
             caption="Conversations"
             columns={columns}

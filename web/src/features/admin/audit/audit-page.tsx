@@ -8,7 +8,7 @@ import { DateTime } from '../../../ui/date-time.tsx';
 import { SelectField, TextField } from '../../../ui/field.tsx';
 import { PageHeading } from '../../../ui/page-heading.tsx';
 import { LoadError, Loading } from '../../../ui/query-state.tsx';
-import { ShowOlder } from '../../../ui/show-older.tsx';
+import { PagedCount, ShowOlder } from '../../../ui/show-older.tsx';
 import { dayRange } from '../../../ui/zoned-day.ts';
 import { useCan, useSession } from '../../auth/session-context.ts';
 import { RequireAbility } from '../require-ability.tsx';
@@ -166,10 +166,7 @@ function AuditLog() {
         <LoadError error={log.error} what="the audit log" />
       ) : (
         <>
-          <p className="filter-count" role="status" aria-live="polite">
-            {rows.length === 1 ? '1 entry' : `${rows.length} entries`}
-            {log.hasNextPage ? ', newest first. Older entries follow.' : ''}
-          </p>
+          <PagedCount count={rows.length} more={log.hasNextPage} noun={['entry', 'entries']} />
           <DataTable
             caption="Audit log entries, newest first"
             columns={columns}
