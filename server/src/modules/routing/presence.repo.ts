@@ -54,6 +54,7 @@ export async function activeChatCounts(db: Db, libraryId: string): Promise<Map<s
     .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('library_id', '=', libraryId)
     .where('status', '=', 'active')
+    .where('channel', '=', 'chat')
     .where('assignee_id', 'is not', null)
     .groupBy('assignee_id')
     .execute();

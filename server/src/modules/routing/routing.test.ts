@@ -4,6 +4,7 @@ import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { StaffRow } from '../../platform/db/schema.ts';
 import { dialectsUnderTest } from '../../test/databases.ts';
 import {
+  buildConversation,
   buildDesk,
   buildLibrary,
   buildPresence,
@@ -192,6 +193,25 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     await endByStaff(app.deps, actorOf(solo), oldest);
     expect(await ringing(middle)).toEqual([solo.id]);
     expect(await ringing(newest)).toEqual([]);
+  });
+
+  it('counts only chats against the chat limit, not conversations of other channels', async () => {
+    const solo = await person([assignDesk.id], { max: 1 });
+    for (const channel of ['email', 'sms', 'voice', 'webform']) {
+      await buildConversation(app.deps.db, {
+        library_id: libraryId,
+        desk_id: assignDesk.id,
+        channel,
+        status: 'active',
+        assignee_id: solo.id,
+      });
+    }
+    const waiting = await chat(assignDesk);
+    expect(await ringing(waiting)).toEqual([solo.id]);
+    await acceptConversation(app.deps, actorOf(solo), waiting);
+    const next = await chat(assignDesk);
+    expect(await ringing(next)).toEqual([]);
+    await expect(acceptConversation(app.deps, actorOf(solo), next)).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('never loses a connection count to a presence change made at the same moment', async () => {
