@@ -72,6 +72,25 @@ export default tseslint.config(
     },
   },
   {
+    // Modules call each other's services, never each other's tables (see architecture.test.ts).
+    files: ['server/src/modules/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/web/src/**', '**/widget/src/**'], message: 'the server does not import front-end code' },
+            {
+              group: ['../*/*.repo.ts'],
+              message: "a module calls another module's service, never its repository",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Migrations must keep working as the application changes.
     files: ['server/src/platform/db/migrations/*.ts'],
     rules: {

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Actor } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
+import { listChatsCreatedSince } from '../conversations/conversations.service.ts';
 import { findLibrary } from '../libraries/libraries.service.ts';
 
 /** Today's chat numbers in the library's own day: answered, missed, abandoned, median wait. */
@@ -12,13 +13,7 @@ export async function chatToday(deps: Deps, actor: Actor): Promise<ChatToday> {
   const library = await findLibrary(deps.db, actor.libraryId);
   if (!library) throw errors.notFound('library');
   const start = DateTime.fromJSDate(deps.clock.now(), { zone: library.timeZone }).startOf('day').toUTC().toISO() ?? '';
-  const rows = await deps.db
-    .selectFrom('conversations')
-    .select(['status', 'queued_at', 'accepted_at'])
-    .where('library_id', '=', actor.libraryId)
-    .where('channel', '=', 'chat')
-    .where('created_at', '>=', start)
-    .execute();
+  const rows = await listChatsCreatedSince(deps.db, actor.libraryId, start);
   const waits = rows
     .filter((r) => r.accepted_at && r.queued_at)
     .map((r) => (new Date(r.accepted_at ?? 0).getTime() - new Date(r.queued_at ?? 0).getTime()) / 1000)

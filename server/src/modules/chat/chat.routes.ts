@@ -27,7 +27,7 @@ import {
 } from './chat.service.ts';
 import { handlePatronFrame, withoutOwnEvent } from './patron-frames.ts';
 import { FloodGuard } from './flood-guard.ts';
-import { findConversationById } from '../conversations/conversations.repo.ts';
+import { findConversationById } from '../conversations/conversations.service.ts';
 import { type PublicLibraryHint, findPublicDesk } from '../libraries/libraries.service.ts';
 import type { OriginCheck } from './origins.ts';
 import { patronEventsAfter, presentPatronConversation } from './patron-view.ts';

@@ -5,7 +5,7 @@ import type { ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { hashToken, hmac, newId, newToken } from '../../platform/tokens.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { appendEvent, commit, type Touched, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { isOpenAt } from '../libraries/opening-hours.ts';
 import { findPublicDesk, type PublicLibraryHint } from '../libraries/libraries.service.ts';
@@ -53,16 +53,7 @@ export async function deskAvailability(
   const { desk, library } = found;
   const isOpen = isOpenAt(desk.hours, deps.clock.now(), library.timeZone);
   const staffed = await staffedCount(deps, library.id, desk.id);
-  const waiting = Number(
-    (
-      await deps.db
-        .selectFrom('conversations')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('desk_id', '=', desk.id)
-        .where('status', '=', 'queued')
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
+  const waiting = await conversations.countQueuedAtDesk(deps.db, desk.id);
   const estimate = await estimateWait(deps, library.id, desk.id, waiting + 1);
   return {
     slug: desk.slug,
@@ -160,14 +151,7 @@ async function resumeRetriedStart(
 /** The conversation a client id started on a desk within the last hour: a retried request finds it. */
 function recentStart(deps: Deps, deskId: string, clientId: string, channel: 'chat' | 'webform') {
   const since = new Date(deps.clock.now().getTime() - RETRY_WINDOW_MS).toISOString();
-  return deps.db
-    .selectFrom('conversations')
-    .select(['id', 'status'])
-    .where('desk_id', '=', deskId)
-    .where('start_client_id', '=', clientId)
-    .where('channel', '=', channel)
-    .where('created_at', '>=', since)
-    .executeTakeFirst();
+  return conversations.findRecentStart(deps.db, deskId, clientId, channel, since);
 }
 
 /**
@@ -282,28 +266,21 @@ export async function conversationForToken(deps: Deps, token: string | undefined
 
 export async function patronConnected(deps: Deps, conversationId: string): Promise<void> {
   await deps.connections.opened('patron', conversationId);
-  await deps.db.updateTable('conversations').set({ patron_left_at: null }).where('id', '=', conversationId).execute();
+  await conversations.setPatronLeftAt(deps.db, conversationId, null);
 }
 
 /** The patron's last connection closing starts the grace for reconnecting (see routing's sweep). */
 export async function patronDisconnected(deps: Deps, conversationId: string): Promise<void> {
   if (await deps.connections.closed('patron', conversationId)) return;
-  await deps.db
-    .updateTable('conversations')
-    .set({ patron_left_at: deps.clock.now().toISOString() })
-    .where('id', '=', conversationId)
-    .execute();
+  await conversations.setPatronLeftAt(deps.db, conversationId, deps.clock.now().toISOString());
 }
 
 /** A long-polling patron is alive until shortly after the poll would have ended. */
 export async function patronPolled(deps: Deps, conversationId: string, waitSeconds: number): Promise<void> {
   const until = new Date(deps.clock.now().getTime() + waitSeconds * 1000).toISOString();
-  await deps.db
-    .updateTable('conversations')
-    .set({ patron_left_at: until })
-    .where('id', '=', conversationId)
-    .where(hasNoLiveConnection('patron', 'conversations.id'))
-    .execute();
+  await conversations.setPatronLeftAt(deps.db, conversationId, until, {
+    where: hasNoLiveConnection('patron', 'conversations.id'),
+  });
 }
 
 /**

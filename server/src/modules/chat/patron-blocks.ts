@@ -3,6 +3,7 @@ import type { Actor, StaffActor } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { findConversationOfPatron } from '../conversations/conversations.service.ts';
 
 /**
  * Blocks in force are reviewed, and lifted early, by the library's administrators and
@@ -73,9 +74,7 @@ export async function liftBlock(deps: Deps, actor: Actor, id: string): Promise<v
       .returning(['patron_id', 'scope'])
       .executeTakeFirst();
     if (!lifted) throw errors.notFound('block');
-    const chat = lifted.patron_id
-      ? await trx.selectFrom('conversations').select('id').where('patron_id', '=', lifted.patron_id).executeTakeFirst()
-      : undefined;
+    const chat = lifted.patron_id ? await findConversationOfPatron(trx, lifted.patron_id) : undefined;
     await recordAudit(trx, actor, now, {
       action: 'patron.unblocked',
       subjectType: 'conversation',

@@ -3,7 +3,7 @@ import { topics } from '../../platform/bus.ts';
 import type { ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors, type AppError } from '../../platform/errors.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { appendToOpenConversation, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { ENDED, endConversation } from './chat.service.ts';
 import type { FloodGuard } from './flood-guard.ts';
@@ -35,15 +35,8 @@ export async function handlePatronFrame(
     }
     case 'seen': {
       const seq = Math.min(frame.seq, row.last_seq);
-      if (seq > row.patron_seen_seq) {
-        await deps.db
-          .updateTable('conversations')
-          .set({ patron_seen_seq: seq })
-          .where('id', '=', conversationId)
-          .where('patron_seen_seq', '<', seq)
-          .execute();
+      if (seq > row.patron_seen_seq && (await conversations.raiseSeenSeq(deps.db, conversationId, 'patron', seq)))
         await deps.bus.publish(topics.conversation(conversationId), { kind: 'seen', by: 'patron', seq });
-      }
       return [];
     }
     case 'identify': {

@@ -5,7 +5,7 @@ import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { eventsSince } from '../conversations/conversations.service.ts';
 import { conversationForToken, patronConnected, patronDisconnected } from './chat.service.ts';
 import { handlePatronFrame, withoutOwnEvent } from './patron-frames.ts';

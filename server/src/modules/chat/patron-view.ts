@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { ConversationEventRow, ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { findStaffMember } from '../accounts/staff.service.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { staffedCount } from '../routing/staffing.ts';
 
@@ -71,28 +71,7 @@ export async function presentPatronConversation(deps: Deps, row: ConversationRow
 
 /** Where a waiting chat stands, and an honest estimate from the desk's recent answer times. */
 export async function queueInfo(deps: Deps, row: ConversationRow): Promise<QueueInfo> {
-  const queuedAt = row.queued_at ?? row.created_at;
-  // Routing's order: queued first, then created first, then by id; chats queued at the same
-  // moment get different places, as routing answers them one after the other.
-  const ahead = await deps.db
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('desk_id', '=', row.desk_id)
-    .where('status', '=', 'queued')
-    .where((eb) =>
-      eb.or([
-        eb('queued_at', '<', queuedAt),
-        eb.and([
-          eb('queued_at', '=', queuedAt),
-          eb.or([
-            eb('created_at', '<', row.created_at),
-            eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
-          ]),
-        ]),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  const position = Number(ahead.n) + 1;
+  const position = (await conversations.countQueuedAhead(deps.db, row)) + 1;
   return { position, estimatedWaitSeconds: await estimateWait(deps, row.library_id, row.desk_id, position) };
 }
 
@@ -106,15 +85,7 @@ export async function estimateWait(
   position: number,
 ): Promise<number | null> {
   const since = new Date(deps.clock.now().getTime() - 14 * 24 * 3600_000).toISOString();
-  const recent = await deps.db
-    .selectFrom('conversations')
-    .select(['queued_at', 'accepted_at'])
-    .where('desk_id', '=', deskId)
-    .where('accepted_at', 'is not', null)
-    .where('accepted_at', '>=', since)
-    .orderBy('accepted_at', 'desc')
-    .limit(SAMPLE)
-    .execute();
+  const recent = await conversations.listRecentAnswers(deps.db, deskId, since, SAMPLE);
   const waits = recent
     .map((r) => (new Date(r.accepted_at ?? 0).getTime() - new Date(r.queued_at ?? 0).getTime()) / 1000)
     .filter((s) => s >= 0)

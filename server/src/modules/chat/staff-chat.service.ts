@@ -8,7 +8,7 @@ import { newId } from '../../platform/tokens.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { findStaffMember } from '../accounts/staff.service.ts';
 import { authorizeOnConversation, canOnConversation } from '../conversations/conversations.policy.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { appendEvent, commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import {
@@ -104,12 +104,7 @@ export async function staffSeen(deps: Deps, actor: Actor, conversationId: string
   const { row } = await conversationToActOn(deps, actor, conversationId);
   const upTo = Math.min(seq, row.last_seq);
   if (upTo <= row.staff_seen_seq) return;
-  await deps.db
-    .updateTable('conversations')
-    .set({ staff_seen_seq: upTo })
-    .where('id', '=', row.id)
-    .where('staff_seen_seq', '<', upTo)
-    .execute();
+  if (!(await conversations.raiseSeenSeq(deps.db, row.id, 'staff', upTo))) return;
   await deps.bus.publish(topics.conversation(conversationId), { kind: 'seen', by: 'staff', seq: upTo });
 }
 

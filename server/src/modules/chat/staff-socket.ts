@@ -7,7 +7,7 @@ import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
 import { canOnConversation } from '../conversations/conversations.policy.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
 import { eventsSince, presentRow } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';

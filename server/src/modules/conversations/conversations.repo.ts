@@ -1,4 +1,11 @@
-import { sql, type Insertable, type Updateable, type UpdateObject } from 'kysely';
+import {
+  sql,
+  type ExpressionOrFactory,
+  type Insertable,
+  type SqlBool,
+  type Updateable,
+  type UpdateObject,
+} from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import type {
@@ -286,4 +293,152 @@ export function newConversationRow(c: NewConversation): Insertable<Conversations
     resolved_at: null,
     updated_at: c.now,
   };
+}
+
+/** Chats waiting at a desk. */
+export async function countQueuedAtDesk(db: Db, deskId: string): Promise<number> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('desk_id', '=', deskId)
+    .where('status', '=', 'queued')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Chats queued at the same desk ahead of `row`, in routing's order: queued first, then created
+ * first, then by id, so chats queued at the same moment get different places.
+ */
+export async function countQueuedAhead(db: Db, row: ConversationRow): Promise<number> {
+  const queuedAt = row.queued_at ?? row.created_at;
+  const ahead = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('desk_id', '=', row.desk_id)
+    .where('status', '=', 'queued')
+    .where((eb) =>
+      eb.or([
+        eb('queued_at', '<', queuedAt),
+        eb.and([
+          eb('queued_at', '=', queuedAt),
+          eb.or([
+            eb('created_at', '<', row.created_at),
+            eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
+          ]),
+        ]),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(ahead.n);
+}
+
+/** Queued chats in routing's order (FIFO per desk), of one library or of all. */
+export function listQueuedChats(db: Db, libraryId?: string): Promise<ConversationRow[]> {
+  let q = db.selectFrom('conversations').selectAll().where('status', '=', 'queued').where('channel', '=', 'chat');
+  if (libraryId !== undefined) q = q.where('library_id', '=', libraryId);
+  return q.orderBy('queued_at').orderBy('created_at').orderBy('id').execute();
+}
+
+/** Ids of a library's conversations that no longer wait: a subquery for offers that should stop ringing. */
+export function idsNoLongerQueued(db: Db, libraryId: string) {
+  return db
+    .selectFrom('conversations')
+    .select('id')
+    .where('library_id', '=', libraryId)
+    .where('status', '!=', 'queued');
+}
+
+/** Active chats per assignee: what counts against each person's chat limit. */
+export async function countActiveChatsByAssignee(db: Db, libraryId: string): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('conversations')
+    .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('library_id', '=', libraryId)
+    .where('status', '=', 'active')
+    .where('channel', '=', 'chat')
+    .where('assignee_id', 'is not', null)
+    .groupBy('assignee_id')
+    .execute();
+  return new Map(rows.map((r) => [r.assignee_id ?? '', Number(r.n)]));
+}
+
+/** The conversation a client id started on a desk since `since`: a retried start finds it. */
+export function findRecentStart(db: Db, deskId: string, clientId: string, channel: string, since: string) {
+  return db
+    .selectFrom('conversations')
+    .select(['id', 'status'])
+    .where('desk_id', '=', deskId)
+    .where('start_client_id', '=', clientId)
+    .where('channel', '=', channel)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+}
+
+/** The queue and answer times of a desk's most recently answered chats since `since`, newest first. */
+export function listRecentAnswers(db: Db, deskId: string, since: string, limit: number) {
+  return db
+    .selectFrom('conversations')
+    .select(['queued_at', 'accepted_at'])
+    .where('desk_id', '=', deskId)
+    .where('accepted_at', 'is not', null)
+    .where('accepted_at', '>=', since)
+    .orderBy('accepted_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** A library's chats created since `since`: the day's numbers. */
+export function listChatsCreatedSince(db: Db, libraryId: string, since: string) {
+  return db
+    .selectFrom('conversations')
+    .select(['status', 'queued_at', 'accepted_at'])
+    .where('library_id', '=', libraryId)
+    .where('channel', '=', 'chat')
+    .where('created_at', '>=', since)
+    .execute();
+}
+
+/** A conversation of the patron: for naming the chat a block was made in. */
+export function findConversationOfPatron(db: Db, patronId: string) {
+  return db.selectFrom('conversations').select('id').where('patron_id', '=', patronId).executeTakeFirst();
+}
+
+/**
+ * When the patron's last connection to the conversation went (null: connected now). `onlyIf`
+ * narrows it: `stillPresent` changes only a patron not yet marked gone; `where` adds a condition
+ * of the caller's (for example, that no live connection holds the chat).
+ */
+export async function setPatronLeftAt(
+  db: Db,
+  id: string,
+  at: string | null,
+  onlyIf: { stillPresent?: boolean; where?: ExpressionOrFactory<Database, 'conversations', SqlBool> } = {},
+): Promise<void> {
+  let q = db.updateTable('conversations').set({ patron_left_at: at }).where('id', '=', id);
+  if (onlyIf.stillPresent) q = q.where('patron_left_at', 'is', null);
+  if (onlyIf.where) q = q.where(onlyIf.where);
+  await q.execute();
+}
+
+/** After a restart with no other instance: every patron of an open conversation counts as gone from `at`. */
+export async function markOpenPatronsLeft(db: Db, at: string): Promise<void> {
+  await db
+    .updateTable('conversations')
+    .set({ patron_left_at: at })
+    .where('patron_left_at', 'is', null)
+    .where('status', 'not in', CLOSED_STATUSES)
+    .execute();
+}
+
+/** Raises how far the patron or the staff has seen the log; false when it already stood there or beyond. */
+export async function raiseSeenSeq(db: Db, id: string, by: 'patron' | 'staff', seq: number): Promise<boolean> {
+  const column = by === 'patron' ? 'patron_seen_seq' : 'staff_seen_seq';
+  const result = await db
+    .updateTable('conversations')
+    .set({ [column]: seq })
+    .where('id', '=', id)
+    .where(column, '<', seq)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

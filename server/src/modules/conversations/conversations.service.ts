@@ -19,6 +19,36 @@ import { authorizeConversationList, authorizeOnConversation } from './conversati
 import { presentConversation, presentEvent } from './conversations.presenter.ts';
 import * as repo from './conversations.repo.ts';
 
+/**
+ * The conversation store as channels and routing use it: they read and change conversations
+ * through these and the use cases below, never through the tables.
+ */
+export {
+  CLOSED_STATUSES,
+  countActiveChatsByAssignee,
+  countQueuedAhead,
+  countQueuedAtDesk,
+  findConversationById,
+  findConversationByTokenHash,
+  findConversationOfPatron,
+  findRecentStart,
+  idsNoLongerQueued,
+  insertConversation,
+  insertPatron,
+  listChatsCreatedSince,
+  listConsoleRows,
+  listEventsAfter,
+  listQueuedChats,
+  listRecentAnswers,
+  markOpenPatronsLeft,
+  newConversationRow,
+  raiseSeenSeq,
+  setPatronLeftAt,
+  transitionConversation,
+  updateConversationRow,
+  updatePatronRow,
+} from './conversations.repo.ts';
+
 export type Author = { kind: 'patron' } | { kind: 'staff'; staffId: string; displayName: string } | { kind: 'system' };
 
 export interface AppendInput {

@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { Insertable } from 'kysely';
 import type { ConversationOffersTable, OfferRow } from '../../platform/db/schema.ts';
 import { newId } from '../../platform/tokens.ts';
+import { idsNoLongerQueued } from '../conversations/conversations.service.ts';
 
 /**
  * Records an offer; answers undefined when the person is already being rung for that chat (one
@@ -53,13 +54,7 @@ export function withdrawStaleOffers(db: Db, libraryId: string): Promise<OfferRow
     .updateTable('conversation_offers')
     .set({ state: 'withdrawn' })
     .where('state', '=', 'ringing')
-    .where((eb) =>
-      eb(
-        'conversation_id',
-        'in',
-        eb.selectFrom('conversations').select('id').where('library_id', '=', libraryId).where('status', '!=', 'queued'),
-      ),
-    )
+    .where((eb) => eb('conversation_id', 'in', idsNoLongerQueued(db, libraryId)))
     .returningAll()
     .execute();
 }

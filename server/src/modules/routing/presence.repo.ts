@@ -48,15 +48,3 @@ export function listPresenceRows(db: Db, staffIds: string[]): Promise<PresenceRo
 }
 
 /** Active chats per staff member. */
-export async function activeChatCounts(db: Db, libraryId: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('conversations')
-    .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('library_id', '=', libraryId)
-    .where('status', '=', 'active')
-    .where('channel', '=', 'chat')
-    .where('assignee_id', 'is not', null)
-    .groupBy('assignee_id')
-    .execute();
-  return new Map(rows.map((r) => [r.assignee_id ?? '', Number(r.n)]));
-}

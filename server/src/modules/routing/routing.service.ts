@@ -8,7 +8,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
 import { findStaffMember, listStaffMembers } from '../accounts/staff.service.ts';
 import { authorizeOnConversation } from '../conversations/conversations.policy.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk, listDesksOfLibrary } from '../libraries/libraries.service.ts';
 import {
@@ -28,7 +28,7 @@ import {
   removeInstance,
   type RemovedInstance,
 } from './live-connections.ts';
-import { activeChatCounts, findPresence, listPresenceRows, updatePresence } from './presence.repo.ts';
+import { findPresence, listPresenceRows, updatePresence } from './presence.repo.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
@@ -44,7 +44,7 @@ export async function presenceOf(deps: Deps, staffId: string): Promise<Presence>
   const staff = await findStaffMember(deps.db, staffId);
   if (!staff) throw errors.notFound('staff member');
   const row = await findPresence(deps.db, staffId);
-  const active = (await activeChatCounts(deps.db, staff.libraryId)).get(staffId) ?? 0;
+  const active = (await conversations.countActiveChatsByAssignee(deps.db, staff.libraryId)).get(staffId) ?? 0;
   return {
     staffId,
     displayName: staff.displayName,
@@ -69,7 +69,7 @@ export async function listPresence(deps: Deps, actor: Actor): Promise<Presence[]
       )
     ).map((r) => [r.staff_id, r]),
   );
-  const active = await activeChatCounts(deps.db, actor.libraryId);
+  const active = await conversations.countActiveChatsByAssignee(deps.db, actor.libraryId);
   const connected = await connectedAmong(
     deps.db,
     'staff',
@@ -177,7 +177,7 @@ async function candidates(deps: Deps, libraryId: string): Promise<Candidate[]> {
     deps.db,
     staff.map((s) => s.id),
   );
-  const active = await activeChatCounts(deps.db, libraryId);
+  const active = await conversations.countActiveChatsByAssignee(deps.db, libraryId);
   const connected = await connectedAmong(
     deps.db,
     'staff',
@@ -194,19 +194,6 @@ async function candidates(deps: Deps, libraryId: string): Promise<Candidate[]> {
       freeSince: r.free_since,
       deskIds: deskIdsOf(r),
     }));
-}
-
-function queuedChats(db: Db, libraryId: string): Promise<ConversationRow[]> {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('library_id', '=', libraryId)
-    .where('status', '=', 'queued')
-    .where('channel', '=', 'chat')
-    .orderBy('queued_at')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
 }
 
 /** A routing pass under way for one library, and the one promised after it. */
@@ -265,7 +252,7 @@ async function rebalanceOnce(deps: Deps, libraryId: string): Promise<void> {
       reason: 'taken',
       takenBy: null,
     });
-  const queued = await queuedChats(deps.db, libraryId);
+  const queued = await conversations.listQueuedChats(deps.db, libraryId);
   const people = await candidates(deps, libraryId);
   const eligible = new Map(people.filter((p) => p.active < p.max).map((p) => [p.staffId, p]));
   const offers = await offersOf(
@@ -388,12 +375,7 @@ export async function startInstance(deps: Deps, options: { alone: boolean }): Pr
     .set({ status: 'offline', updated_at: now })
     .where('status', '!=', 'offline')
     .execute();
-  await deps.db
-    .updateTable('conversations')
-    .set({ patron_left_at: now })
-    .where('patron_left_at', 'is', null)
-    .where('status', 'not in', conversations.CLOSED_STATUSES)
-    .execute();
+  await conversations.markOpenPatronsLeft(deps.db, now);
 }
 
 /** Every few seconds: this instance's heartbeat, and the removal of instances that stopped beating. */
@@ -427,12 +409,7 @@ async function afterConnectionsLost(deps: Deps, removed: RemovedInstance): Promi
         await publish(deps, topics.staff(subjectId), { kind: 'presence' });
       libraries.add(staff.libraryId);
     } else if (!(await isConnected(deps.db, 'patron', subjectId))) {
-      await deps.db
-        .updateTable('conversations')
-        .set({ patron_left_at: removed.lastSeen })
-        .where('id', '=', subjectId)
-        .where('patron_left_at', 'is', null)
-        .execute();
+      await conversations.setPatronLeftAt(deps.db, subjectId, removed.lastSeen, { stillPresent: true });
     }
   }
   for (const libraryId of libraries) await rebalance(deps, libraryId);
@@ -541,7 +518,7 @@ export async function ringingFor(deps: Deps, staffId: string) {
 
 /** Waiting chats per desk, with the highlight for those past the desk's threshold. */
 export async function queueSnapshot(deps: Deps, libraryId: string): Promise<DeskQueue[]> {
-  const queued = await queuedChats(deps.db, libraryId);
+  const queued = await conversations.listQueuedChats(deps.db, libraryId);
   const desks = await listDesksOfLibrary(deps.db, libraryId);
   return desks
     .filter((d) => d.isActive)
@@ -569,7 +546,7 @@ export async function takeChatRoom(
   refusal: (open: number) => AppError,
 ): Promise<void> {
   await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', who.staffId).execute();
-  const open = (await activeChatCounts(trx, who.libraryId)).get(who.staffId) ?? 0;
+  const open = (await conversations.countActiveChatsByAssignee(trx, who.libraryId)).get(who.staffId) ?? 0;
   if (open >= who.maxChats) throw refusal(open);
 }
 

@@ -1,6 +1,6 @@
 import { topics } from '../../platform/bus.ts';
 import type { Deps } from '../../platform/deps.ts';
-import * as conversations from '../conversations/conversations.repo.ts';
+import * as conversations from '../conversations/conversations.service.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { connectedAmong } from './live-connections.ts';
@@ -42,12 +42,7 @@ export async function sweep(deps: Deps): Promise<void> {
     if (chat) libraries.add(chat.library_id);
   }
 
-  const queued = await deps.db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('status', '=', 'queued')
-    .where('channel', '=', 'chat')
-    .execute();
+  const queued = await conversations.listQueuedChats(deps.db);
   const connected = await connectedAmong(
     deps.db,
     'patron',
