@@ -391,7 +391,7 @@ describeInBrowser('the patron widget, as a patron lives it', () => {
 
   test('on a Spanish page the widget speaks Spanish; the element’s own lang wins over the page’s', async () => {
     // Someone is on duty, so the widget offers the chat and, once asked, the place in line.
-    await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, ['Ask a Librarian']);
+    const librarian = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, ['Ask a Librarian']);
     const patron = await patronPage();
     await patron.goto('/?lang=es');
     const widget = patron.locator('branchline-chat');
@@ -408,12 +408,18 @@ describeInBrowser('the patron widget, as a patron lives it', () => {
       .filter({ hasText: /^Está en el \d+\.º lugar de la fila/ })
       .waitFor();
     expect(await widgetSystemLines(widget)).toContain('Está en la fila para hablar con un bibliotecario.');
-    // The chat is marked Spanish for the librarians too.
+    // The chat is marked Spanish for the librarians too,
     const { items } = (await api('GET', '/api/conversations?status=queued')) as {
       items: Array<{ id: string; language: string }>;
     };
     const id = await savedConversationId(patron);
     expect(items.find((c) => c.id === id)?.language).toBe('es');
+    // and the chat ringing in the console says so before anyone accepts it.
+    await librarian
+      .getByRole('listitem')
+      .filter({ hasText: '¿Tienen libros en español para niños?' })
+      .filter({ hasText: '· in Spanish' })
+      .waitFor();
 
     // Outside hours, the offer to leave the question is in Spanish too.
     const closed = await openWidget(await patronPage(), '?lang=es&desk=accessibility');

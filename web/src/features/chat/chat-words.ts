@@ -30,10 +30,19 @@ export function patronName(conversation: Pick<Conversation, 'patron'>): string {
   return conversation.patron.name || conversation.patron.email || 'Patron';
 }
 
-/** "en" → "English", in the browser's language. */
+/**
+ * " · in Spanish" for a patron who chats in a language other than the dashboard's English, so
+ * staff see it before accepting; "" for English.
+ */
+export function languageNote(tag: string): string {
+  const primary = tag.split('-')[0]?.toLowerCase() ?? '';
+  return primary === '' || primary === 'en' ? '' : ` · in ${languageName(tag)}`;
+}
+
+/** "es" → "Spanish": in English, the dashboard's language, whatever the browser's. */
 export function languageName(tag: string): string {
   try {
-    return new Intl.DisplayNames(undefined, { type: 'language' }).of(tag) ?? tag;
+    return new Intl.DisplayNames('en', { type: 'language' }).of(tag) ?? tag;
   } catch {
     return tag;
   }

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import type { Conversation, Desk } from '@branchline/protocol';
 import type { ChatState } from './chat-state.ts';
-import { isEnded, patronName, STATUS_NAMES } from './chat-words.ts';
+import { isEnded, languageNote, patronName, STATUS_NAMES } from './chat-words.ts';
 import { Composer } from './composer.tsx';
 import { staffConnection } from './live-connection.ts';
 import { Transcript } from './transcript.tsx';
@@ -63,6 +63,7 @@ export function ConversationPane({
         <p className="conversation-head__facts">
           {deskName} ·{' '}
           <span className={`chat-status chat-status--${conversation.status}`}>{STATUS_NAMES[conversation.status]}</span>
+          {languageNote(conversation.language)}
           {isMine ? null : ' · not assigned to you'}
         </p>
       </div>

@@ -2,7 +2,7 @@ import { Link } from 'react-router';
 import type { Conversation, Desk } from '@branchline/protocol';
 import { unreadCount } from './chat-selectors.ts';
 import type { ChatState } from './chat-state.ts';
-import { isEnded, patronName } from './chat-words.ts';
+import { isEnded, languageNote, patronName } from './chat-words.ts';
 
 interface MyChatsListProps {
   chats: readonly Conversation[];
@@ -36,6 +36,7 @@ export function MyChatsList({ chats, state, desks, selectedId }: MyChatsListProp
                   <span className="chat-link__name">{patronName(chat)}</span>
                   <span className="chat-link__facts">
                     {desk}
+                    {languageNote(chat.language)}
                     {isEnded(chat.status) ? ' · ended' : ''}
                     {state.patronTyping[chat.id] && !isEnded(chat.status) ? ' · typing…' : ''}
                   </span>

@@ -1,6 +1,6 @@
 import type { Desk } from '@branchline/protocol';
 import type { ChatState, Notice, Offer } from './chat-state.ts';
-import { patronName, previewText } from './chat-words.ts';
+import { languageNote, patronName, previewText } from './chat-words.ts';
 import { formatDuration, secondsSince } from './duration.ts';
 import { staffConnection } from './live-connection.ts';
 import { noticeText } from './notice-text.ts';
@@ -37,6 +37,7 @@ function OfferCard({
       </h3>
       <p className="offer__wait">
         Waiting {formatDuration(waited)}
+        {languageNote(conversation.language)}
         {ringsFor !== null ? ` · rings for you for ${formatDuration(ringsFor)} more` : ''}
       </p>
       {preview ? <p className="offer__preview">“{previewText(preview)}”</p> : null}
