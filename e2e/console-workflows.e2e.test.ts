@@ -468,6 +468,22 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     await endChat(grace, patron);
   });
 
+  test('the colleagues to transfer to are listed live: one who comes online appears, one who goes offline leaves', async () => {
+    const grace = await staffAtConsole(STAFF.grace, [ASK]);
+    const question = 'Live list: who can help me with an interlibrary loan?';
+    const patron = await patronAsks(question);
+    await acceptChatAbout(grace, question);
+    await grace.getByRole('radio', { name: 'A colleague' }).check();
+    const danaOption = grace.getByRole('combobox', { name: 'Colleague' }).locator('option', { hasText: 'Dana' });
+    expect(await danaOption.count()).toBe(0);
+    const dana = await staffAtConsole(STAFF.dana, [ASK]);
+    // Well within the list's own 20-second refresh: the console hears of her at once.
+    await expect.poll(() => danaOption.count(), { timeout: 8_000 }).toBe(1);
+    await dana.getByLabel('Status').selectOption('offline');
+    await expect.poll(() => danaOption.count(), { timeout: 8_000 }).toBe(0);
+    await endChat(grace, patron);
+  });
+
   test('wrap-up: tags and READ scale are saved, and still there after a reload', async () => {
     const tom = await staffAtConsole(STAFF.tom, [ASK]);
     const question = 'Wrap-up one: can I get a large-print copy of Demon Copperhead?';

@@ -302,6 +302,8 @@ export const StaffServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('seen'), conversationId: Id, seq: z.number().int().nonnegative() }),
   z.object({ type: z.literal('queue'), queues: z.array(DeskQueue) }),
   z.object({ type: z.literal('presence'), presence: Presence }),
+  /** A colleague's status, desks, chats or connection changed: a list of colleagues should be read again. */
+  z.object({ type: z.literal('colleagues') }),
   z.object({ type: z.literal('pong') }),
   ErrorFrame.extend({ conversationId: Id.optional() }),
 ]);

@@ -29,6 +29,8 @@ export type BusMessage =
       takenBy: string | null;
     }
   | { kind: 'presence' }
+  /** Someone of the library changed status, desks, chats or connection: transfer lists are stale. */
+  | { kind: 'colleagues' }
   /** A conversation was handed to this staff member (a transfer): show it and follow it. */
   | { kind: 'assigned'; conversationId: string };
 

@@ -521,6 +521,31 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await expect.poll(async () => (await presence()).status).toBe('offline');
   });
 
+  it('tells colleagues of the library when someone comes online, changes status or leaves, and no one else', async () => {
+    const colleague = async (library = libraryId) =>
+      staffConsole(await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: library })));
+    const watcher = await colleague();
+    const outsider = await colleague((await buildLibrary(t.app.deps.db)).id);
+    const heard = () => watcher.frames.filter((f) => f.type === 'colleagues').length;
+    const waitForWord = async (step: () => Promise<unknown> | void) => {
+      const before = heard();
+      await step();
+      await expect.poll(heard, { timeout: 5000 }).toBeGreaterThan(before);
+    };
+
+    // The outsider heard of its own arrival in its own library; nothing after that.
+    const outsiderHeard = () => outsider.frames.filter((f) => f.type === 'colleagues').length;
+    await expect.poll(outsiderHeard).toBe(1);
+
+    let tab: TestSocket | undefined;
+    await waitForWord(async () => {
+      tab = await colleague();
+    });
+    await waitForWord(() => tab?.send({ type: 'presence.set', status: 'available', deskIds: [deskId] }));
+    await waitForWord(() => tab?.close());
+    expect(outsiderHeard()).toBe(1);
+  });
+
   it('falls back to HTTP with the same guarantees: send, long-poll, resume', async () => {
     await t.app.deps.db.updateTable('staff_presence').set({ status: 'away' }).execute();
     const staffSocket = await staffConsole(

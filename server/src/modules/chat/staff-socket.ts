@@ -121,8 +121,11 @@ export function staffSocket(deps: Deps) {
     const queueRefresh = throttled(QUEUE_REFRESH_MS, () => {
       void serial.push(async () => send({ type: 'queue', queues: await routing.queueSnapshot(deps, actor.libraryId) }));
     });
+    // A burst of presence changes (a shift starting, an instance restarting) is one frame a second.
+    const colleaguesRefresh = throttled(QUEUE_REFRESH_MS, () => send({ type: 'colleagues' }));
     const onLibrary = (message: BusMessage) => {
       if (message.kind === 'queue') queueRefresh.call();
+      else if (message.kind === 'colleagues') colleaguesRefresh.call();
     };
 
     const offStaff = deps.bus.subscribe(topics.staff(actor.staffId), onStaff);
@@ -246,6 +249,7 @@ export function staffSocket(deps: Deps) {
     socket.on('close', () => {
       closed = true;
       queueRefresh.cancel();
+      colleaguesRefresh.cancel();
       offStaff();
       offLibrary();
       for (const off of unsubscribe.values()) off();

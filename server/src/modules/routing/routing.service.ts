@@ -40,6 +40,17 @@ async function publish(deps: Deps, topic: string, message: BusMessage): Promise<
   await deps.bus.publish(topic, message).catch((error: unknown) => deps.log.warn({ err: error }, 'bus publish failed'));
 }
 
+/** A person's presence changed: their own tabs show it, and colleagues' lists of who can take a chat refresh. */
+export async function presenceChanged(deps: Deps, staffId: string, libraryId?: string): Promise<void> {
+  await publish(deps, topics.staff(staffId), { kind: 'presence' });
+  const library = libraryId ?? (await findStaffMember(deps.db, staffId))?.libraryId;
+  if (library) await colleaguesChanged(deps, library);
+}
+
+function colleaguesChanged(deps: Deps, libraryId: string): Promise<void> {
+  return publish(deps, topics.library(libraryId), { kind: 'colleagues' });
+}
+
 export async function presenceOf(deps: Deps, staffId: string): Promise<Presence> {
   const staff = await findStaffMember(deps.db, staffId);
   if (!staff) throw errors.notFound('staff member');
@@ -115,14 +126,16 @@ export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBod
     },
     now,
   );
-  await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
+  await presenceChanged(deps, actor.staffId, actor.libraryId);
   await rebalance(deps, actor.libraryId);
   return presenceOf(deps, actor.staffId);
 }
 
 /** A dashboard tab connected. */
 export async function staffConnected(deps: Deps, actor: StaffActor): Promise<void> {
+  const wasConnected = await isConnected(deps.db, 'staff', actor.staffId);
   await deps.connections.opened('staff', actor.staffId);
+  if (!wasConnected) await colleaguesChanged(deps, actor.libraryId);
   await rebalance(deps, actor.libraryId);
 }
 
@@ -134,11 +147,12 @@ export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<
   const stillConnected = await deps.connections.closed('staff', actor.staffId);
   await rebalance(deps, actor.libraryId);
   if (stillConnected) return;
+  await colleaguesChanged(deps, actor.libraryId);
   const goOffline = async () => {
     // Conditional on the count still being zero: a tab that reconnected keeps the person online.
     const now = deps.clock.now().toISOString();
     if (await updatePresence(deps.db, actor.staffId, { status: 'offline' }, now, { noConnections: true })) {
-      await publish(deps, topics.staff(actor.staffId), { kind: 'presence' });
+      await presenceChanged(deps, actor.staffId, actor.libraryId);
     }
   };
   const grace = deps.config.staffOfflineGraceSeconds;
@@ -158,7 +172,7 @@ export async function announceWorkload(deps: Deps, staffIds: Array<string | null
   for (const id of new Set(staffIds)) {
     if (!id) continue;
     await updatePresence(deps.db, id, { free_since: now }, now);
-    await publish(deps, topics.staff(id), { kind: 'presence' });
+    await presenceChanged(deps, id);
   }
 }
 
@@ -406,7 +420,7 @@ async function afterConnectionsLost(deps: Deps, removed: RemovedInstance): Promi
       const staff = await findStaffMember(deps.db, subjectId);
       if (!staff) continue;
       if (await updatePresence(deps.db, subjectId, { status: 'offline' }, now, { noConnections: true }))
-        await publish(deps, topics.staff(subjectId), { kind: 'presence' });
+        await presenceChanged(deps, subjectId, staff.libraryId);
       libraries.add(staff.libraryId);
     } else if (!(await isConnected(deps.db, 'patron', subjectId))) {
       await conversations.setPatronLeftAt(deps.db, subjectId, removed.lastSeen, { stillPresent: true });

@@ -7,7 +7,7 @@ import { connectedAmong } from './live-connections.ts';
 import type { OfferRow } from '../../platform/db/schema.ts';
 import { closeOffers, expiredOffers, offersOf, passedTimes } from './offers.repo.ts';
 import { updatePresence } from './presence.repo.ts';
-import { rebalance, unansweredOutcome } from './routing.service.ts';
+import { presenceChanged, rebalance, unansweredOutcome } from './routing.service.ts';
 
 /**
  * The clockwork of routing, run every second (and by tests with a fake clock): unanswered
@@ -31,7 +31,7 @@ export async function sweep(deps: Deps): Promise<void> {
     const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout', iso);
     if (closed.length === 0) continue;
     if (await updatePresence(deps.db, offer.staff_id, { status: 'away' }, iso, { status: 'available' })) {
-      await deps.bus.publish(topics.staff(offer.staff_id), { kind: 'presence' });
+      await presenceChanged(deps, offer.staff_id, chat?.library_id);
     }
     await deps.bus.publish(topics.staff(offer.staff_id), {
       kind: 'offer.withdrawn',

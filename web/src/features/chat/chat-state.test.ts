@@ -148,6 +148,15 @@ describe('applyFrame', () => {
     expect(state.patronSeen['c1']).toBe(5);
   });
 
+  it('moves the colleagues version on each word that colleagues changed, and on every welcome', () => {
+    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'colleagues' });
+    state = applyFrame(state, { type: 'colleagues' });
+    expect(state.colleaguesVersion).toBe(2);
+    state = applyFrame(state, { type: 'welcome', presence: presence(), conversations: [], queues: [], offers: [] });
+    expect(state.colleaguesVersion).toBe(3);
+    expect(applyFrame(state, { type: 'pong' }).colleaguesVersion).toBe(3);
+  });
+
   it('counts unread patron messages after the last one read', () => {
     const state = { ...withEvents(1, 2, 3), readUpTo: { c1: 1 } };
     expect(unreadCount(state, 'c1')).toBe(2);

@@ -53,6 +53,8 @@ export interface ChatState {
   nextNoticeId: number;
   /** Chats ended and closed in this tab: they leave "My chats". */
   dismissed: Readonly<Record<string, true>>;
+  /** Counts the server's word that colleagues' presence changed: lists of colleagues read again when it moves. */
+  colleaguesVersion: number;
 }
 
 export const INITIAL_CHAT_STATE: ChatState = {
@@ -71,6 +73,7 @@ export const INITIAL_CHAT_STATE: ChatState = {
   notices: [],
   nextNoticeId: 1,
   dismissed: {},
+  colleaguesVersion: 0,
 };
 
 const NOTICES_KEPT = 5;
@@ -213,7 +216,8 @@ function applyError(state: ChatState, frame: Frame<'error'>): ChatState {
 export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState {
   switch (frame.type) {
     case 'welcome':
-      return applyWelcome(state, frame);
+      // Colleagues may have come and gone while this tab was disconnected.
+      return { ...applyWelcome(state, frame), colleaguesVersion: state.colleaguesVersion + 1 };
     case 'offer': {
       const { conversation, ringUntil, preview } = frame;
       return applyOffer(state, { conversation, ringUntil, preview });
@@ -242,6 +246,8 @@ export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState
       return { ...state, queues: frame.queues };
     case 'presence':
       return { ...state, presence: frame.presence };
+    case 'colleagues':
+      return { ...state, colleaguesVersion: state.colleaguesVersion + 1 };
     case 'error':
       return applyError(state, frame);
     case 'pong':

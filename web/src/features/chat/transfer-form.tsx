@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { Conversation, Desk } from '@branchline/protocol';
 import { useConversationActions } from '../../api/conversations.ts';
 import { usePresenceList } from '../../api/presence.ts';
@@ -6,7 +6,7 @@ import { ErrorSummary } from '../../ui/error-summary.tsx';
 import { RadioGroup, SelectField, TextAreaField } from '../../ui/field.tsx';
 import { fieldId, useFormErrors } from '../../ui/form-errors.ts';
 import { deskAnswerers, transferCandidates } from './chat-selectors.ts';
-import { staffConnection } from './live-connection.ts';
+import { staffConnection, useChatState } from './live-connection.ts';
 
 const FORM = 'transfer';
 const LABELS: Record<string, string> = { toStaffId: 'Colleague', toDeskId: 'Desk', note: 'Note for them' };
@@ -27,6 +27,12 @@ export function TransferForm({ conversation, myStaffId, desks, onTransferred }: 
   const [note, setNote] = useState('');
   const [local, setLocal] = useState<Record<string, string> | null>(null);
   const presence = usePresenceList();
+  // Read again whenever a colleague comes online, goes away or takes a chat, not only every 20 s.
+  const { colleaguesVersion } = useChatState();
+  const { refetch } = presence;
+  useEffect(() => {
+    if (colleaguesVersion > 0) void refetch();
+  }, [colleaguesVersion, refetch]);
   const { transfer } = useConversationActions(conversation.id, (c) => staffConnection.putConversation(c));
   // "Priya is offline" or "has no room" is about the colleague chosen: say it next to that field.
   const errors = useFormErrors(transfer.error, local, { conflictField: target === 'staff' ? 'toStaffId' : 'toDeskId' });
