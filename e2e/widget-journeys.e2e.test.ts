@@ -13,6 +13,7 @@ import {
   OPEN_ALWAYS,
   acceptChatAbout,
   adminApi,
+  sendFromConsole,
   serveDesks,
   type AdminApi,
   signIn,
@@ -387,6 +388,47 @@ describeInBrowser('the patron widget, as a patron lives it', () => {
     const all = [...expected, 'Passes are on the second floor.', 'Thank you!'];
     await expect.poll(() => widgetMessages(widgetNow), { timeout: 20_000 }).toEqual(all);
     await expect.poll(() => consoleMessages(pane), { timeout: 20_000 }).toEqual(all);
+  });
+
+  test('a patron on another tab sees in the page title that a librarian answered, and gets the title back on return', async () => {
+    const sofia = await staffAtConsole(await session.newContext(), DEMO_STAFF.librarian, ['Ask a Librarian']);
+    const context = await session.newContext({ baseURL: site.origin });
+    // Headless Chromium has no background tabs: the page is told it is hidden as a browser tells it.
+    await context.addInitScript(() => {
+      let hidden = false;
+      const state = { configurable: true, get: () => (hidden ? 'hidden' : 'visible') };
+      Object.defineProperty(Document.prototype, 'visibilityState', state);
+      Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+      Object.assign(window, {
+        setTabHidden(value: boolean) {
+          hidden = value;
+          document.dispatchEvent(new Event('visibilitychange'));
+        },
+      });
+    });
+    const setTabHidden = (page: Page, value: boolean) =>
+      page.evaluate((v) => (window as unknown as { setTabHidden(v: boolean): void }).setTabHidden(v), value);
+    const patron = watch(await context.newPage());
+    const widget = await openWidget(patron);
+    const question = 'Title alert: is the library open on Sunday?';
+    await patronSends(widget, [question]);
+    const pane = await acceptChatAbout(sofia, question);
+
+    await setTabHidden(patron, true);
+    expect(await patron.title()).toBe('Riverbend Library');
+    await sendFromConsole(pane, 'Yes, from 1 to 5 pm.');
+    await expect.poll(() => patron.title(), { timeout: 15_000 }).toBe('(1) Reply from the library · Riverbend Library');
+    await sendFromConsole(pane, 'The Main Street branch too.');
+    await expect.poll(() => patron.title(), { timeout: 15_000 }).toBe('(2) Reply from the library · Riverbend Library');
+    // Back on the tab: the page's own title, and the replies count as read.
+    await setTabHidden(patron, false);
+    await expect.poll(() => patron.title()).toBe('Riverbend Library');
+    await setTabHidden(patron, true);
+    await patronSends(widget, ['Thank you!']);
+    await pane.getByText('Thank you!').waitFor();
+    expect(await patron.title()).toBe('Riverbend Library');
+    await sofia.getByRole('button', { name: 'End chat' }).click();
+    await sofia.getByRole('button', { name: 'Yes, end chat' }).click();
   });
 
   test('on a Spanish page the widget speaks Spanish; the element’s own lang wins over the page’s', async () => {

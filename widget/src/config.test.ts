@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickMode, serverBase } from './config.ts';
+import { pickMode, pickTitleAlert, serverBase } from './config.ts';
 
 describe('serverBase', () => {
   it('is the origin of the widget script', () => {
@@ -17,6 +17,15 @@ describe('serverBase', () => {
   it('ignores attributes that are not http(s) URLs and falls back to the page', () => {
     expect(serverBase('javascript:alert(1)', null, 'https://library.example.org')).toBe('https://library.example.org');
     expect(serverBase('not a url', 'also not', 'https://library.example.org')).toBe('https://library.example.org');
+  });
+});
+
+describe('pickTitleAlert', () => {
+  it('is on unless title-alert="off"', () => {
+    expect(pickTitleAlert(null)).toBe(true);
+    expect(pickTitleAlert('')).toBe(true);
+    expect(pickTitleAlert(' OFF ')).toBe(false);
+    expect(pickTitleAlert('on')).toBe(true);
   });
 });
 

@@ -12,6 +12,8 @@ export interface WidgetConfig {
   mode: Mode;
   label: string | null;
   lang: Lang;
+  /** Whether the page title tells a patron on another tab that a librarian wrote (`title-alert="off"` stops it). */
+  titleAlert: boolean;
 }
 
 function httpBase(value: string | null | undefined, keepPath: boolean): string | null {
@@ -31,6 +33,10 @@ function httpBase(value: string | null | undefined, keepPath: boolean): string |
  */
 export function serverBase(attribute: string | null, scriptSrc: string | null, pageOrigin: string): string {
   return httpBase(attribute, true) ?? httpBase(scriptSrc, false) ?? pageOrigin;
+}
+
+export function pickTitleAlert(value: string | null): boolean {
+  return value?.trim().toLowerCase() !== 'off';
 }
 
 export function pickMode(value: string | null): Mode {

@@ -9,6 +9,7 @@ import { transcriptFileName, transcriptText } from './transcript-file.ts';
 import { type SavedChat, type StorageLike, browserKey, clearChat, emptyChat, loadChat, saveChat } from './store.ts';
 import { unacked } from './timeline.ts';
 import { ApiError, type ChatTransport } from './transport.ts';
+import { TitleAlert } from './title-alert.ts';
 import { TypingSignal } from './typing.ts';
 import { type DeskState, type ViewActions, type ViewModel, buildViewModel } from './view-model.ts';
 import { ChatView } from './view.ts';
@@ -52,6 +53,7 @@ export class ChatController implements ViewActions {
   private announcedSeq = 0;
   private readonly starter: ReturnType<typeof beginChat>;
   private readonly typingSignal = new TypingSignal((isTyping) => this.conn.typingChanged(isTyping));
+  private readonly titleAlert = new TitleAlert(document);
 
   constructor(
     private readonly shadow: ShadowRoot,
@@ -99,6 +101,7 @@ export class ChatController implements ViewActions {
     this.starter.stop();
     this.conn.stop();
     clearTimeout(this.noticeTimer);
+    this.titleAlert.clear();
     this.view.destroy();
   }
 
@@ -359,6 +362,7 @@ export class ChatController implements ViewActions {
   private render(): void {
     const model = this.model();
     this.view.render(model);
+    if (this.config.titleAlert) this.titleAlert.update(model.titleAlert, document.visibilityState === 'hidden');
     this.announce(model);
     if (this.open && document.visibilityState === 'visible') this.conn.markRead();
   }

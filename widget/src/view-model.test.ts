@@ -55,6 +55,17 @@ describe('buildViewModel', () => {
     expect(buildViewModel(facts({ open: false, chat })).launcherText).toBe('Continue your chat (1 new)');
   });
 
+  it('has words for the page title while a librarian’s message waits unread, and none otherwise', () => {
+    const unread = { ...chatting(), events: [event(1), event(2), event(3)], readSeq: 1 };
+    expect(buildViewModel(facts({ chat: unread })).titleAlert).toBe('(2) Reply from the library');
+    expect(buildViewModel(facts({ chat: unread, lang: 'es' })).titleAlert).toBe('(2) Respuesta de la biblioteca');
+    expect(buildViewModel(facts({ chat: { ...unread, readSeq: 3 } })).titleAlert).toBe('');
+    const mine = { ...chatting(), events: [event(1, { from: 'patron' })], readSeq: 0 };
+    expect(buildViewModel(facts({ chat: mine })).titleAlert).toBe('');
+    const ended = { ...unread, conversation: conversation({ status: 'resolved' }) };
+    expect(buildViewModel(facts({ chat: ended })).titleAlert).toBe('');
+  });
+
   it('offers to leave a question when the desk is closed', () => {
     const model = buildViewModel(facts({ desk: { ...desk, isOpen: false } }));
     expect(model.screen).toBe('question');

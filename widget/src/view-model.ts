@@ -14,6 +14,8 @@ export type Phase = 'intro' | 'compose' | 'ended' | 'expired';
 export interface ViewModel {
   open: boolean;
   launcherText: string;
+  /** For the page title while the tab is in the background: '' when no librarian's message waits unread. */
+  titleAlert: string;
   subtitle: string;
   status: string;
   notice: string;
@@ -110,6 +112,7 @@ export function buildViewModel(f: WidgetFacts): ViewModel {
   return {
     open: f.open,
     launcherText,
+    titleAlert: active && unread > 0 ? t(lang, 'titleUnread', { n: unread }) : '',
     subtitle: subtitleOf(desk?.libraryName, desk?.name ?? conversation?.deskName, t(lang, 'title')),
     status,
     notice: f.notice,

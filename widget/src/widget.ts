@@ -3,7 +3,7 @@
  * <script src="https://your-branchline/widget.js" defer></script>
  * <branchline-chat desk="ask"></branchline-chat>
  */
-import { pickMode, serverBase } from './config.ts';
+import { pickMode, pickTitleAlert, serverBase } from './config.ts';
 import { ChatController } from './controller.ts';
 import { pickLang } from './messages.ts';
 import { localStore, sessionStore } from './store.ts';
@@ -31,6 +31,7 @@ export class BranchlineChat extends HTMLElement {
         mode: pickMode(this.getAttribute('mode')),
         label: label ? label : null,
         lang: pickLang(this.closest('[lang]')?.getAttribute('lang')),
+        titleAlert: pickTitleAlert(this.getAttribute('title-alert')),
       },
       sessionStore(),
       localStore(),
