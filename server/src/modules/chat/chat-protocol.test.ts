@@ -521,6 +521,46 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await expect.poll(async () => (await presence()).status).toBe('offline');
   });
 
+  it('audits following someone else’s chat, once per connection, as opening it; not following one’s own', async () => {
+    const { conversationId, session } = await activeChat();
+    const views = async () =>
+      (
+        await t.app.deps.db
+          .selectFrom('audit_log')
+          .select(['actor_staff_id', 'action'])
+          .where('subject_id', '=', conversationId)
+          .where('action', '=', 'conversation.viewed')
+          .execute()
+      ).map((r) => r.actor_staff_id);
+
+    // The assignee's own tabs follow it without an entry, by hello and by subscribe.
+    const ownTab = await open('/api/staff/ws', { cookie: session.cookie });
+    ownTab.send({ type: 'hello', subscriptions: [{ conversationId, after: 0 }] });
+    await ownTab.nextOfType('welcome');
+    ownTab.send({ type: 'subscribe', conversationId, after: 0 });
+    await ownTab.next((f) => f.type === 'event');
+    expect(await views()).toEqual([]);
+
+    // A colleague following it live is recorded once for the connection, however often they ask.
+    const colleague = await buildStaff(t.app.deps.db, { library_id: libraryId });
+    const tab = await open('/api/staff/ws', { cookie: (await sessionFor(t.app, colleague)).cookie });
+    tab.send({ type: 'hello', subscriptions: [{ conversationId, after: 0 }] });
+    await tab.nextOfType('welcome');
+    await tab.next((f) => f.type === 'event' && f.conversationId === conversationId);
+    tab.send({ type: 'subscribe', conversationId, after: 1 });
+    tab.send({ type: 'ping' });
+    await tab.nextOfType('pong');
+    expect(await views()).toEqual([colleague.id]);
+
+    // A new connection (a reload, another tab) reads it again, and says so.
+    const again = await open('/api/staff/ws', { cookie: (await sessionFor(t.app, colleague)).cookie });
+    again.send({ type: 'hello', subscriptions: [] });
+    await again.nextOfType('welcome');
+    again.send({ type: 'subscribe', conversationId, after: 0 });
+    await again.next((f) => f.type === 'event' && f.conversationId === conversationId);
+    expect(await views()).toEqual([colleague.id, colleague.id]);
+  });
+
   it('tells colleagues of the library when someone comes online, changes status or leaves, and no one else', async () => {
     const colleague = async (library = libraryId) =>
       staffConsole(await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: library })));

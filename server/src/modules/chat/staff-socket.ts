@@ -9,7 +9,7 @@ import { isAppError } from '../../platform/errors.ts';
 import { canOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.service.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
-import { eventsSince, presentRow } from '../conversations/conversations.service.ts';
+import { eventsSince, presentRow, recordViewed } from '../conversations/conversations.service.ts';
 import * as routing from '../routing/routing.service.ts';
 import { acceptFrame, sendFrame, SerialQueue, throttled } from './frames.ts';
 import * as staffChat from './staff-chat.service.ts';
@@ -50,6 +50,8 @@ export function staffSocket(deps: Deps) {
     }
     const serial = new SerialQueue((error) => request.log.warn({ err: error }, 'staff delivery failed'));
     const cursors = new Map<string, number>();
+    /** Conversations not the person's that this connection has followed, already in the audit log. */
+    const viewed = new Set<string>();
     const unsubscribe = new Map<string, () => void>();
     const send = (frame: StaffServerFrame) => sendFrame(socket, frame);
     const previewOf = (conversationId: string) => previewFor(deps, conversationId);
@@ -242,6 +244,12 @@ export function staffSocket(deps: Deps) {
       if (!row || !canOnConversation(actor, 'conversation.read', row)) {
         send({ type: 'error', code: 'not_found', message: 'That conversation does not exist.', conversationId });
         return;
+      }
+      // Following someone else's chat reads its transcript, as opening it in the inbox does:
+      // audited once per connection. One's own chats are one's work, and are not.
+      if (row.assignee_id !== actor.staffId && !viewed.has(row.id)) {
+        viewed.add(row.id);
+        await recordViewed(deps, actor, row);
       }
       follow(conversationId, Math.min(after, row.last_seq));
     }

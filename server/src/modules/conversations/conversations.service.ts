@@ -270,13 +270,21 @@ export async function getConversation(deps: Deps, actor: Actor, id: string): Pro
   if (!row) throw errors.notFound('conversation');
   authorizeOnConversation(actor, 'conversation.read', row);
   const events = await repo.listEventsAfter(deps.db, id, 0, { includeNotes: true, limit: 5000 });
-  await recordAudit(deps.db, actor, deps.clock.now().toISOString(), {
+  await recordViewed(deps, actor, row);
+  return { ...(await presentRow(deps.db, row)), events: events.map(presentEvent) };
+}
+
+/**
+ * Records in the audit log that staff opened a conversation's transcript: read whole, or
+ * followed live when it is not theirs. The caller has authorized the read.
+ */
+export function recordViewed(deps: Deps, actor: Actor, row: ConversationRow): Promise<void> {
+  return recordAudit(deps.db, actor, deps.clock.now().toISOString(), {
     action: 'conversation.viewed',
     subjectType: 'conversation',
-    subjectId: id,
+    subjectId: row.id,
     libraryId: row.library_id,
   });
-  return { ...(await presentRow(deps.db, row)), events: events.map(presentEvent) };
 }
 
 /** Earlier conversations of the same patron, when the patron chose to identify with an email. */
