@@ -438,6 +438,11 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
     await tom.getByRole('button', { name: 'Transfer chat' }).click();
     await sendFromWidget(patron.widget, 'Still there? The app now shows an error 403.');
     await patron.log.getByText('Your chat was passed to Grace.').waitFor();
+    // Grace is told, out loud to a screen reader, with the chime that new chats get.
+    await grace
+      .getByRole('status')
+      .filter({ hasText: /Tom passed you the chat with / })
+      .waitFor();
 
     // Her earlier chats, ended and not closed, are listed too: she opens this one.
     await grace

@@ -289,6 +289,8 @@ export const StaffServerFrame = z.discriminatedUnion('type', [
     takenBy: z.string().nullable(),
   }),
   z.object({ type: z.literal('conversation'), conversation: Conversation }),
+  /** A colleague (`from`, their display name) handed this chat to the person; its `conversation` frame came first. */
+  z.object({ type: z.literal('conversation.transferred'), conversationId: Id, from: z.string() }),
   z.object({ type: z.literal('event'), conversationId: Id, event: ConversationEvent }),
   z.object({
     type: z.literal('ack'),

@@ -32,7 +32,8 @@ export type BusMessage =
   /** Someone of the library changed status, desks, chats or connection: transfer lists are stale. */
   | { kind: 'colleagues' }
   /** A conversation was handed to this staff member (a transfer): show it and follow it. */
-  | { kind: 'assigned'; conversationId: string };
+  /** `from`: the colleague who transferred it, when it came that way rather than by an accept. */
+  | { kind: 'assigned'; conversationId: string; from?: string };
 
 export const topics = {
   conversation: (id: string) => `conversation:${id}`,

@@ -521,6 +521,30 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await expect.poll(async () => (await presence()).status).toBe('offline');
   });
 
+  it('rings a colleague a chat was passed to, after its conversation frame, naming who passed it', async () => {
+    const { conversationId, staffSocket } = await activeChat();
+    // Whoever accepted it was not told it was passed to them.
+    expect(staffSocket.frames.filter((f) => f.type === 'conversation.transferred')).toEqual([]);
+    const fromRow = await t.app.deps.db
+      .selectFrom('conversations')
+      .innerJoin('staff', 'staff.id', 'conversations.assignee_id')
+      .select('staff.display_name')
+      .where('conversations.id', '=', conversationId)
+      .executeTakeFirstOrThrow();
+    const priya = await buildStaff(t.app.deps.db, { library_id: libraryId, display_name: 'Priya' });
+    const colleague = await staffConsole(await sessionFor(t.app, priya));
+    colleague.send({ type: 'presence.set', status: 'available', deskIds: [] });
+    await colleague.nextOfType('presence');
+    staffSocket.send({ type: 'conversation.transfer', conversationId, toStaffId: priya.id });
+    const rang = await colleague.next((f) => f.type === 'conversation.transferred');
+    expect(rang).toEqual({ type: 'conversation.transferred', conversationId, from: fromRow.display_name });
+    const known = colleague.frames.findIndex(
+      (f) => f.type === 'conversation' && (f.conversation as { assigneeId: string }).assigneeId === priya.id,
+    );
+    expect(known).toBeGreaterThanOrEqual(0);
+    expect(known).toBeLessThan(colleague.frames.indexOf(rang));
+  });
+
   it('audits following someone else’s chat, once per connection, as opening it; not following one’s own', async () => {
     const { conversationId, session } = await activeChat();
     const views = async () =>

@@ -188,7 +188,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
         touched,
       );
     });
-    await deps.bus.publish(topics.staff(target.id), { kind: 'assigned', conversationId: row.id });
+    await deps.bus.publish(topics.staff(target.id), { kind: 'assigned', conversationId: row.id, from: displayName });
     await announceWorkload(deps, [row.assignee_id, target.id]);
     await rebalance(deps, row.library_id);
     return;

@@ -118,6 +118,9 @@ export function staffSocket(deps: Deps) {
         } else if (message.kind === 'assigned') {
           follow(message.conversationId, 0);
           await sendConversation(message.conversationId);
+          // A chat handed over by a colleague rings like a new one: the patron is already waiting.
+          if (message.from !== undefined)
+            send({ type: 'conversation.transferred', conversationId: message.conversationId, from: message.from });
         }
       });
     const queueRefresh = throttled(QUEUE_REFRESH_MS, () => {

@@ -11,6 +11,7 @@ import {
 } from './chat-state.ts';
 import { deskAnswerers, myChats, sideBySideChats, transferCandidates, unreadCount } from './chat-selectors.ts';
 import { parseTags, previewText } from './chat-words.ts';
+import { noticeText } from './notice-text.ts';
 import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
 
 function withEvents(...seqs: number[]): ChatState {
@@ -146,6 +147,16 @@ describe('applyFrame', () => {
     state = applyFrame(state, { type: 'seen', conversationId: 'c1', seq: 5 });
     state = applyFrame(state, { type: 'seen', conversationId: 'c1', seq: 3 });
     expect(state.patronSeen['c1']).toBe(5);
+  });
+
+  it('rings for a chat a colleague passed over, naming them and the patron, once the chat is known', () => {
+    expect(
+      applyFrame(INITIAL_CHAT_STATE, { type: 'conversation.transferred', conversationId: 'c1', from: 'Tom' }),
+    ).toBe(INITIAL_CHAT_STATE);
+    const known = applyFrame(INITIAL_CHAT_STATE, { type: 'conversation', conversation: conversation() });
+    const state = applyFrame(known, { type: 'conversation.transferred', conversationId: 'c1', from: 'Tom' });
+    expect(state.notices.at(-1)).toMatchObject({ kind: 'transferred', conversationId: 'c1', from: 'Tom' });
+    expect(noticeText(state.notices.at(-1)!, () => '')).toMatch(/^Tom passed you the chat with .+\.$/);
   });
 
   it('moves the colleagues version on each word that colleagues changed, and on every welcome', () => {

@@ -21,6 +21,7 @@ export interface Offer {
 /** Something to say politely: a new offer, a chat someone else took, an error. */
 export type NoticeBody =
   | { kind: 'offer'; conversationId: string; deskId: string }
+  | { kind: 'transferred'; conversationId: string; from: string; patron: string }
   | { kind: 'taken'; conversationId: string; takenBy: string | null }
   | { kind: 'withdrawn'; conversationId: string; reason: 'timeout' | 'abandoned' | 'transferred' | 'declined' }
   | { kind: 'error'; conversationId: string | null; message: string }
@@ -224,6 +225,16 @@ export function applyFrame(state: ChatState, frame: StaffServerFrame): ChatState
     }
     case 'offer.withdrawn':
       return applyWithdrawn(state, frame);
+    case 'conversation.transferred': {
+      const chat = state.conversations[frame.conversationId];
+      if (!chat) return state;
+      return addNotice(state, {
+        kind: 'transferred',
+        conversationId: chat.id,
+        from: frame.from,
+        patron: chat.patron.name || chat.patron.email || 'a patron',
+      });
+    }
     case 'conversation':
       return upsertConversation(state, frame.conversation);
     case 'event':

@@ -27,11 +27,11 @@ function useTitleBadge(count: number): void {
   }, [count]);
 }
 
-function notifyDesktop(text: string): void {
+function notifyDesktop(title: string, text: string): void {
   if (!consoleSettings.get().wantsNotifications || typeof Notification === 'undefined') return;
   // The person is looking at the dashboard already: the sound, badge and list say it.
   if (Notification.permission !== 'granted' || !document.hidden) return;
-  const notification = new Notification('Branchline: a patron is waiting', { body: text, tag: 'branchline-offer' });
+  const notification = new Notification(title, { body: text, tag: 'branchline-offer' });
   notification.onclick = () => {
     window.focus();
     notification.close();
@@ -55,10 +55,14 @@ export function IncomingWork() {
   useEffect(() => {
     const fresh = state.notices.filter((n) => n.id > handled.current);
     handled.current = Math.max(handled.current, newest);
-    const offer = fresh.find((n) => n.kind === 'offer');
-    if (!offer) return;
+    // A chat passed over by a colleague rings like a new one: its patron is already waiting.
+    const ringing = fresh.find((n) => n.kind === 'offer' || n.kind === 'transferred');
+    if (!ringing) return;
     if (!consoleSettings.get().isMuted) playOfferSound();
-    notifyDesktop(noticeText(offer, (id) => desks.data?.find((d) => d.id === id)?.name ?? 'a desk'));
+    notifyDesktop(
+      ringing.kind === 'offer' ? 'Branchline: a patron is waiting' : 'Branchline: a chat was passed to you',
+      noticeText(ringing, (id) => desks.data?.find((d) => d.id === id)?.name ?? 'a desk'),
+    );
   }, [newest, state.notices, desks.data]);
 
   return (

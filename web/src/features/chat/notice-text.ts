@@ -5,6 +5,8 @@ export function noticeText(notice: Notice, deskName: (deskId: string) => string)
   switch (notice.kind) {
     case 'offer':
       return `New chat waiting on ${deskName(notice.deskId)}.`;
+    case 'transferred':
+      return `${notice.from} passed you the chat with ${notice.patron}.`;
     case 'taken':
       return notice.takenBy ? `Taken by ${notice.takenBy}.` : 'A colleague took the chat.';
     case 'withdrawn':
