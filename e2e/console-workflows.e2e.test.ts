@@ -8,6 +8,7 @@ import { expectNothingRan, expectShown, newWatchedPage, shownText } from './supp
 import { useServer } from './support/server.ts';
 import {
   DEMO_STAFF,
+  mainNav,
   OPEN_ALWAYS,
   acceptChatAbout,
   adminApi,
@@ -471,6 +472,31 @@ describeInBrowser('the staff console through a librarian’s shift', () => {
       expect(await patron.log.getByText(said).count(), said).toBe(1);
     }
     await endChat(grace, patron);
+  });
+
+  test('away from the console, a patron’s new message shows in the title and on the Chat link until it is read', async () => {
+    const jamal = await staffAtConsole(STAFF.jamal, [ASK]);
+    const question = 'Unread: can I renew a book that is on hold for someone else?';
+    const patron = await patronAsks(question);
+    const id = await chatIdOf(await acceptChatAbout(jamal, question));
+    const chatLink = mainNav(jamal).getByRole('link', { name: /^Chat/ });
+    expect(await chatLink.textContent()).toBe('Chat');
+
+    // Jamal looks something up in the inbox; the patron writes meanwhile.
+    await mainNav(jamal).getByRole('link', { name: 'Inbox' }).click();
+    await sendFromWidget(patron.widget, 'Also: is the branch open late on Thursday?');
+    await expect.poll(() => chatLink.textContent(), { timeout: 15_000 }).toBe('Chat1 unread message');
+    await expect.poll(() => jamal.title()).toMatch(/^\(1\) /);
+
+    // Back on the chat, it is read: the count goes, from the link and the title.
+    await chatLink.click();
+    await jamal
+      .getByRole('region', { name: /My chats/ })
+      .locator(`a[href*="c=${id}"]`)
+      .click();
+    await expect.poll(() => chatLink.textContent(), { timeout: 15_000 }).toBe('Chat');
+    await expect.poll(() => jamal.title()).not.toMatch(/^\(\d+\) /);
+    await endChat(jamal, patron);
   });
 
   test('the colleagues to transfer to are listed live: one who comes online appears, one who goes offline leaves', async () => {

@@ -1,6 +1,7 @@
 import type { Ability } from '@branchline/protocol';
 import { NavLink } from 'react-router';
 import { hasAnyAbility, useSession } from '../features/auth/session-context.ts';
+import { unreadInMyChats } from '../features/chat/chat-selectors.ts';
 import { useChatState } from '../features/chat/live-connection.ts';
 import { PLACEHOLDERS } from '../features/placeholders/placeholders.ts';
 
@@ -17,9 +18,11 @@ const ADMIN_NAV_ABILITIES: readonly Ability[] = [
   'blocks.manage',
 ];
 
-/** "Chat" with the number of chats ringing for this person, said in words too. */
+/** "Chat" with the chats ringing for this person and the patrons' messages they have not read, said in words too. */
 function ChatLink() {
-  const ringing = useChatState().offers.length;
+  const state = useChatState();
+  const ringing = state.offers.length;
+  const unread = unreadInMyChats(state, useSession().staff.id);
   return (
     <NavLink to="/chat">
       Chat
@@ -27,6 +30,12 @@ function ChatLink() {
         <span className="nav-badge">
           {ringing}
           <span className="visually-hidden"> {ringing === 1 ? 'chat waiting' : 'chats waiting'}</span>
+        </span>
+      ) : null}
+      {unread > 0 ? (
+        <span className="nav-badge nav-badge--unread">
+          {unread}
+          <span className="visually-hidden"> unread {unread === 1 ? 'message' : 'messages'}</span>
         </span>
       ) : null}
     </NavLink>

@@ -45,6 +45,13 @@ export function unreadCount(state: ChatState, conversationId: string): number {
   ).length;
 }
 
+/** Patron messages not yet read in the person's chats still going: what the title and the nav count besides offers. */
+export function unreadInMyChats(state: ChatState, staffId: string): number {
+  return myChats(state, staffId)
+    .filter((c) => c.status === 'active')
+    .reduce((n, c) => n + unreadCount(state, c.id), 0);
+}
+
 /** Colleagues who could take the chat now: connected, available or away, with room for one more. */
 export function transferCandidates(people: readonly Presence[], myStaffId: string): Presence[] {
   return people

@@ -9,7 +9,14 @@ import {
   mergeEvent,
   type ChatState,
 } from './chat-state.ts';
-import { deskAnswerers, myChats, sideBySideChats, transferCandidates, unreadCount } from './chat-selectors.ts';
+import {
+  deskAnswerers,
+  myChats,
+  sideBySideChats,
+  transferCandidates,
+  unreadCount,
+  unreadInMyChats,
+} from './chat-selectors.ts';
 import { parseTags, previewText } from './chat-words.ts';
 import { noticeText } from './notice-text.ts';
 import { conversation, patronMessage, presence, staffMessage } from './test-frames.ts';
@@ -171,6 +178,30 @@ describe('applyFrame', () => {
   it('counts unread patron messages after the last one read', () => {
     const state = { ...withEvents(1, 2, 3), readUpTo: { c1: 1 } };
     expect(unreadCount(state, 'c1')).toBe(2);
+  });
+
+  it('adds up the unread patron messages of the person’s chats still going, for the title and the nav', () => {
+    let state = applyFrame(INITIAL_CHAT_STATE, { type: 'conversation', conversation: conversation() });
+    state = applyFrame(state, { type: 'conversation', conversation: conversation({ id: 'c2' }) });
+    state = applyFrame(state, { type: 'conversation', conversation: conversation({ id: 'c3', assigneeId: 'other' }) });
+    state = applyFrame(state, { type: 'conversation', conversation: conversation({ id: 'c4', status: 'resolved' }) });
+    for (const [id, seqs] of [
+      ['c1', [1, 2]],
+      ['c2', [1]],
+      ['c3', [1, 2, 3]],
+      ['c4', [1]],
+    ] as const) {
+      for (const seq of seqs)
+        state = applyFrame(state, { type: 'event', conversationId: id, event: patronMessage(seq, 'hi', id) });
+    }
+    state = applyFrame(state, {
+      type: 'event',
+      conversationId: 'c2',
+      event: staffMessage(2, 'staff-2', 'reply', 'c2'),
+    });
+    expect(unreadInMyChats(state, 'me')).toBe(3);
+    expect(unreadInMyChats({ ...state, readUpTo: { c1: 2 } }, 'me')).toBe(1);
+    expect(unreadInMyChats(state, 'nobody')).toBe(0);
   });
 
   it('restores seen marks and unread counts from the conversation after a reload', () => {

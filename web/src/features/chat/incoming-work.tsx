@@ -5,10 +5,14 @@ import { consoleSettings } from './console-settings.ts';
 import type { Notice } from './chat-state.ts';
 import { useChatState } from './live-connection.ts';
 import { noticeText } from './notice-text.ts';
-import { playOfferSound } from './offer-sound.ts';
+import { unreadInMyChats } from './chat-selectors.ts';
+import { playMessageSound, playOfferSound } from './offer-sound.ts';
 import { badgedTitle } from './title-badge.ts';
 
-/** Keeps "(2) " in front of the document title while chats ring, whatever page sets the title. */
+/**
+ * Keeps "(2) " in front of the document title while chats ring or patrons' messages wait unread,
+ * whatever page sets the title.
+ */
 function useTitleBadge(count: number): void {
   useEffect(() => {
     const apply = () => {
@@ -44,12 +48,22 @@ function notifyDesktop(title: string, text: string): void {
  */
 export function IncomingWork() {
   const state = useChatState();
-  const desks = useDesks(useSession().staff.libraryId);
+  const session = useSession();
+  const desks = useDesks(session.staff.libraryId);
+  const unread = unreadInMyChats(state, session.staff.id);
   const handled = useRef(0);
   const deskName = (deskId: string) => desks.data?.find((d) => d.id === deskId)?.name ?? 'a desk';
   const text = (notice: Notice) => noticeText(notice, deskName);
 
-  useTitleBadge(state.offers.length);
+  useTitleBadge(state.offers.length + unread);
+
+  // A patron wrote while the person is in another tab (the catalogue, say): one quiet note.
+  const unreadBefore = useRef(unread);
+  useEffect(() => {
+    const grew = unread > unreadBefore.current;
+    unreadBefore.current = unread;
+    if (grew && document.hidden && !consoleSettings.get().isMuted) playMessageSound();
+  }, [unread]);
 
   const newest = state.notices.at(-1)?.id ?? 0;
   useEffect(() => {
