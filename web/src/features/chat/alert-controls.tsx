@@ -31,7 +31,7 @@ export function AlertControls() {
           }}
         />
         <label htmlFor="chat-sound" className="field__label">
-          Sound for new chats
+          Sound for new chats and messages
         </label>
       </div>
       {allowed === 'unsupported' ? null : settings.wantsNotifications && allowed === 'granted' ? (
