@@ -20,6 +20,12 @@ export async function handlePatronFrame(
   if (frame.type === 'message.send') return sendMessage(deps, flood, conversationId, frame);
   const row = await conversations.findConversationById(deps.db, conversationId);
   if (!row) throw errors.notFound('conversation');
+  // Past the library's retention nothing about the patron is kept: a page left open since then
+  // stores nothing more (a later purge run passes over rows already purged).
+  if (row.purged_at !== null)
+    return frame.type === 'typing' || frame.type === 'seen'
+      ? []
+      : [errorFrame('conflict', 'This chat has ended and its transcript was deleted. Start a new chat to ask again.')];
   const now = deps.clock.now().toISOString();
   const ended = ENDED.includes(row.status);
   switch (frame.type) {

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationRow } from '../../platform/db/schema.ts';
 import { dialectsUnderTest } from '../../test/databases.ts';
@@ -10,6 +11,7 @@ import {
   type SignedIn,
 } from '../../test/factories.ts';
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
+import { TestSocket } from '../../test/ws-client.ts';
 import { purgeExpiredTranscripts } from './retention.service.ts';
 
 const DAY_MS = 86_400_000;
@@ -186,5 +188,72 @@ describe.each(dialectsUnderTest())('transcript retention on %s', (dialect) => {
     const now = await t.app.inject({ method: 'GET', url, headers: admin.headers });
     expect(now.json()).toMatchObject({ transcriptRetentionDays: 30 });
     expect((await set(90)).statusCode).toBe(200);
+  });
+});
+
+describe.each(dialectsUnderTest())('a patron’s page left open across the retention purge, on %s', (dialect) => {
+  let t: TestApp;
+  let base: string;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    t = await buildTestApp(dialect);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const s of sockets) await s.close();
+    await t.close();
+  });
+
+  // The purge clears the patron's token, so no new connection is let in; a page already
+  // connected gets its frames refused, and nothing it sends is stored (later runs pass over
+  // rows already purged, so it would be kept for good).
+  it('stores no name, email, rating comment or transcript address sent after the purge', async () => {
+    const db = t.app.deps.db;
+    const library = await buildLibrary(db, { transcript_retention_days: 7 });
+    const desk = await buildDesk(db, library.id);
+    const started = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat/conversations',
+      remoteAddress: '10.77.1.2',
+      payload: { desk: desk.slug, library: library.slug, clientId: 'purge-start-1', message: 'Hello there' },
+    });
+    expect(started.statusCode, started.body).toBe(201);
+    const { token } = started.json() as { token: string };
+    const id = (started.json() as { conversation: { id: string } }).conversation.id;
+
+    const socket = await TestSocket.open(`ws://${base}/api/chat/ws`);
+    sockets.push(socket);
+    socket.send({ type: 'hello', token, after: 0 });
+    await socket.nextOfType('welcome');
+    socket.send({ type: 'end' });
+    await socket.next((f) => f.type === 'state' && (f.conversation as { status: string }).status !== 'queued');
+
+    t.clock.advanceMinutes(8 * 24 * 60);
+    await purgeExpiredTranscripts(t.app.deps);
+    const conversation = () =>
+      db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect((await conversation()).purged_at).not.toBeNull();
+
+    socket.send({ type: 'identify', name: 'Ann Reader', email: 'ann.reader@example.org' });
+    socket.send({ type: 'rating.submit', score: 1, comment: 'Call me on 555-0100' });
+    socket.send({ type: 'transcript.request', email: 'ann.reader@example.org' });
+    for (let i = 0; i < 3; i++) {
+      expect(await socket.nextOfType('error')).toMatchObject({
+        code: 'conflict',
+        message: 'This chat has ended and its transcript was deleted. Start a new chat to ask again.',
+      });
+    }
+    // The next hourly run, too, leaves it all in place.
+    await purgeExpiredTranscripts(t.app.deps);
+
+    const row = await conversation();
+    const patron = await db.selectFrom('patrons').selectAll().where('id', '=', row.patron_id).executeTakeFirstOrThrow();
+    expect({ name: patron.name, email: patron.email }).toEqual({ name: null, email: null });
+    expect({ comment: row.rating_comment, transcript: row.transcript_email }).toEqual({
+      comment: null,
+      transcript: null,
+    });
   });
 });
