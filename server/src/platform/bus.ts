@@ -29,6 +29,8 @@ export type BusMessage =
       takenBy: string | null;
     }
   | { kind: 'presence' }
+  /** The person's sessions, role or account changed: their open connections check their session again. */
+  | { kind: 'access' }
   /** Someone of the library changed status, desks, chats or connection: transfer lists are stale. */
   | { kind: 'colleagues' }
   /** A conversation was handed to this staff member (a transfer): show it and follow it. */

@@ -46,6 +46,11 @@ export function setUnauthenticatedHandler(handler: (() => void) | null): void {
   onUnauthenticated = handler;
 }
 
+/** The session ended, as learnt some other way than a 401 (the live connection was closed for it). */
+export function sessionEnded(): void {
+  onUnauthenticated?.();
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface RequestOptions {

@@ -1,5 +1,6 @@
 import type { ChangePasswordBody, LoginBody, PasswordResetConfirmBody } from '@branchline/protocol';
 import { anonymous, type Actor, type StaffActor } from '../../platform/actor.ts';
+import { topics } from '../../platform/bus.ts';
 import { addMinutes } from '../../platform/clock.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -79,7 +80,20 @@ export async function login(deps: Deps, body: LoginBody, client: ClientInfo): Pr
 }
 
 export async function logout(deps: Deps, idHash: string): Promise<void> {
+  const session = await findSession(deps.db, idHash);
   await deleteSession(deps.db, idHash);
+  if (session) await accessChanged(deps, session.staff_id);
+}
+
+/**
+ * Tells the person's open connections (dashboard tabs on any instance) to check their session
+ * again: a session ended, or the account's role or status changed. Those no longer signed in as
+ * they were are closed.
+ */
+export async function accessChanged(deps: Deps, staffId: string): Promise<void> {
+  await deps.bus
+    .publish(topics.staff(staffId), { kind: 'access' })
+    .catch((error: unknown) => deps.log.warn({ err: error }, 'bus publish failed'));
 }
 
 /**
@@ -149,6 +163,7 @@ export async function changePassword(
       libraryId: staff.library_id,
     });
   });
+  await accessChanged(deps, staff.id);
 }
 
 /**
@@ -205,6 +220,7 @@ export async function confirmPasswordReset(deps: Deps, body: PasswordResetConfir
     });
     return staffId;
   });
+  await accessChanged(deps, staffId);
   // A successful reset also lifts a lock-out caused by failed attempts.
   const staff = await findStaffById(deps.db, staffId);
   if (staff) await clearFailedLogins(deps, staff.email);

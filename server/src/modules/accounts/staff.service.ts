@@ -6,7 +6,7 @@ import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { authorizeOnStaff } from './accounts.policy.ts';
-import { requestPasswordReset } from './auth.service.ts';
+import { accessChanged, requestPasswordReset } from './auth.service.ts';
 import { hashPassword } from './passwords.ts';
 import { deleteSessionsOfStaff } from './sessions.repo.ts';
 import { presentStaff } from './staff.presenter.ts';
@@ -114,6 +114,7 @@ export async function updateStaff(deps: Deps, actor: Actor, id: string, body: Up
     });
     return updated;
   });
+  await accessChanged(deps, id);
   return presentStaff(row);
 }
 
@@ -134,6 +135,7 @@ export async function setStaffPassword(deps: Deps, actor: Actor, id: string, pas
       libraryId: existing.library_id,
     });
   });
+  await accessChanged(deps, id);
 }
 
 /** For other modules (routing, chat): a staff member by id, without an actor check. */

@@ -521,6 +521,50 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     await expect.poll(async () => (await presence()).status).toBe('offline');
   });
 
+  it('closes a dashboard tab whose session ended or whose role changed, and serves it nothing more', async () => {
+    const { conversationId } = await activeChat();
+    const admin = await sessionFor(t.app, await buildStaff(t.app.deps.db, { library_id: libraryId, role: 'admin' }));
+    const asAdmin = (id: string, payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/api/staff/${id}`, headers: admin.headers, payload });
+    const openTab = async () => {
+      const row = await buildStaff(t.app.deps.db, { library_id: libraryId, role: 'supervisor' });
+      const session = await sessionFor(t.app, row);
+      const tab = await staffConsole(session);
+      return { row, session, tab };
+    };
+    const endsWithSessionEnded = async (tab: TestSocket) => {
+      expect(await tab.nextOfType('error')).toMatchObject({ code: 'unauthenticated' });
+      expect((await tab.closed).code).toBe(4401);
+    };
+
+    // Deactivated by an administrator: the open tab is closed at once, before it can read a chat.
+    const leaver = await openTab();
+    expect((await asAdmin(leaver.row.id, { isActive: false })).statusCode).toBe(200);
+    await endsWithSessionEnded(leaver.tab);
+    expect(leaver.tab.frames.filter((f) => f.type === 'event')).toEqual([]);
+
+    // Signed out from another request of the same session.
+    const signedOut = await openTab();
+    const logout = await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: signedOut.session.headers });
+    expect(logout.statusCode).toBeLessThan(300);
+    await endsWithSessionEnded(signedOut.tab);
+
+    // A supervisor made a librarian: the tab goes, and a new one opens with the new role.
+    const demoted = await openTab();
+    expect((await asAdmin(demoted.row.id, { role: 'librarian' })).statusCode).toBe(200);
+    await endsWithSessionEnded(demoted.tab);
+    const again = await staffConsole(demoted.session);
+    again.send({ type: 'subscribe', conversationId, after: 0 });
+    await again.next((f) => f.type === 'event' && f.conversationId === conversationId);
+
+    // A session that ends by itself (idle too long) is noticed at the next frame.
+    const idle = await openTab();
+    t.clock.advanceMinutes(t.app.deps.config.sessionIdleMinutes + 1);
+    idle.tab.send({ type: 'subscribe', conversationId, after: 0 });
+    await endsWithSessionEnded(idle.tab);
+    expect(idle.tab.frames.filter((f) => f.type === 'event')).toEqual([]);
+  });
+
   it('rings a colleague a chat was passed to, after its conversation frame, naming who passed it', async () => {
     const { conversationId, staffSocket } = await activeChat();
     // Whoever accepted it was not told it was passed to them.

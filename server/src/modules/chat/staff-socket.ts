@@ -6,6 +6,8 @@ import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { ConversationEventRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { isAppError } from '../../platform/errors.ts';
+import { SESSION_COOKIE } from '../../platform/http/auth-plugin.ts';
+import { resolveSession } from '../accounts/auth.service.ts';
 import { canOnConversation } from '../conversations/conversations.policy.ts';
 import * as conversations from '../conversations/conversations.service.ts';
 import { presentEvent } from '../conversations/conversations.presenter.ts';
@@ -19,6 +21,8 @@ const QUEUE_REFRESH_MS = 1000;
 const PREVIEW_CHARS = 280;
 /** Ended chats not closed yet come back to the console for a shift's length, for their wrap-up. */
 const UNCLOSED_SHOWN_MS = 12 * 60 * 60 * 1000;
+/** Besides before every frame and whenever the person's access changes, the session is checked this often. */
+const SESSION_RECHECK_MS = 60_000;
 
 /** The patron's first message, shortened, for an offer. */
 async function previewFor(deps: Deps, conversationId: string): Promise<string | null> {
@@ -36,6 +40,7 @@ async function previewFor(deps: Deps, conversationId: string): Promise<string | 
 export function staffSocket(deps: Deps) {
   return (socket: WebSocket, request: FastifyRequest): void => {
     const actor = request.actor as StaffActor;
+    const sessionToken = request.cookies[SESSION_COOKIE] ?? '';
     const own = new URL(deps.config.publicUrl).origin.toLowerCase();
     const origin = request.headers.origin?.toLowerCase();
     // Cross-site WebSocket hijacking: the cookie would ride along, so the page must be ours.
@@ -113,6 +118,8 @@ export function staffSocket(deps: Deps) {
             reason: message.reason,
             takenBy: message.takenBy,
           });
+        } else if (message.kind === 'access') {
+          await sessionHolds();
         } else if (message.kind === 'presence') {
           send({ type: 'presence', presence: await routing.presenceOf(deps, actor.staffId) });
         } else if (message.kind === 'assigned') {
@@ -133,6 +140,24 @@ export function staffSocket(deps: Deps) {
       else if (message.kind === 'colleagues') colleaguesRefresh.call();
     };
 
+    /**
+     * Whether the person is still signed in as they were when the socket opened. A session ended
+     * (signed out, deactivated, password changed elsewhere, expired) or a changed role closes the
+     * socket: the dashboard reconnects, or asks to sign in, with what the person may do now.
+     */
+    async function sessionHolds(): Promise<boolean> {
+      if (closed) return false;
+      const now = (await resolveSession(deps, sessionToken))?.actor;
+      if (now?.kind === 'staff' && now.staffId === actor.staffId && now.role === actor.role) return true;
+      if (closed) return false;
+      closed = true;
+      send({ type: 'error', code: 'unauthenticated', message: 'Your session has ended. Sign in again.' });
+      socket.close(4401, 'session ended');
+      return false;
+    }
+    const recheck = setInterval(() => void serial.push(async () => void (await sessionHolds())), SESSION_RECHECK_MS);
+    recheck.unref();
+
     const offStaff = deps.bus.subscribe(topics.staff(actor.staffId), onStaff);
     const offLibrary = deps.bus.subscribe(topics.library(actor.libraryId), onLibrary);
     // Counted before any frame is handled, so hello and presence.set see this tab.
@@ -143,6 +168,7 @@ export function staffSocket(deps: Deps) {
       if ('error' in read) return send(read.error);
       const frame = read.frame;
       void serial.push(async () => {
+        if (!(await sessionHolds())) return;
         try {
           await handle(frame);
         } catch (error) {
@@ -259,6 +285,7 @@ export function staffSocket(deps: Deps) {
 
     socket.on('close', () => {
       closed = true;
+      clearInterval(recheck);
       queueRefresh.cancel();
       colleaguesRefresh.cancel();
       offStaff();

@@ -341,7 +341,8 @@ describe.each(dialectsUnderTest())('routing on %s', (dialect) => {
     expect(await statusOf(id)).toMatchObject({ status: 'active', assignee_id: colleague.id });
     expect(heard).toContainEqual({
       topic: topics.staff(colleague.id),
-      message: { kind: 'assigned', conversationId: id },
+      // Said who passed it, so the colleague's console rings for it.
+      message: { kind: 'assigned', conversationId: id, from: tech.display_name },
     });
     const kinds = await app.deps.db
       .selectFrom('conversation_events')

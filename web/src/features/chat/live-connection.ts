@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import type { ChatState } from './chat-state.ts';
+import { sessionEnded } from '../../api/client.ts';
 import { drafts } from './drafts.ts';
 import { StaffConnection, type SocketFactory } from './staff-connection.ts';
 
@@ -27,6 +28,8 @@ export const staffConnection = new StaffConnection({
     window.addEventListener('online', listener);
     return () => window.removeEventListener('online', listener);
   },
+  // The dashboard forgets the session and asks the person to sign in, as after a 401.
+  onSessionEnded: sessionEnded,
 });
 
 let holders = 0;

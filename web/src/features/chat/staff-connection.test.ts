@@ -40,6 +40,7 @@ function setUp() {
   const sockets: FakeSocket[] = [];
   let onlineListener: (() => void) | undefined;
   let nextId = 0;
+  const sessionEnds: number[] = [];
   const connection = new StaffConnection({
     url: () => 'ws://test/api/staff/ws',
     createSocket: (url, handlers) => {
@@ -51,6 +52,7 @@ function setUp() {
       onlineListener = listener;
       return () => (onlineListener = undefined);
     },
+    onSessionEnded: () => sessionEnds.push(Date.now()),
     random: () => 0.5,
     newClientId: () => `client-${++nextId}`,
   });
@@ -59,7 +61,7 @@ function setUp() {
     if (!socket) throw new Error('no socket yet');
     return socket;
   };
-  return { connection, sockets, latest, goOnline: () => onlineListener?.() };
+  return { connection, sockets, latest, goOnline: () => onlineListener?.(), sessionEnds };
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -149,6 +151,17 @@ describe('StaffConnection', () => {
     latest().drop();
     vi.advanceTimersByTime(1000);
     expect(sockets).toHaveLength(4);
+  });
+
+  it('tells the dashboard when the server says the session ended, and not for other errors', () => {
+    const { connection, latest, sessionEnds } = setUp();
+    connection.start();
+    latest().open();
+    latest().receive(WELCOME);
+    latest().receive({ type: 'error', code: 'not_found', message: 'That conversation does not exist.' });
+    expect(sessionEnds).toHaveLength(0);
+    latest().receive({ type: 'error', code: 'unauthenticated', message: 'Your session has ended. Sign in again.' });
+    expect(sessionEnds).toHaveLength(1);
   });
 
   it('reconnects at once when the browser comes back online', () => {

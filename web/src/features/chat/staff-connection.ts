@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   createSocket: SocketFactory;
   /** Subscribes to "the network is back"; answers the unsubscribe. */
   onOnline?: (listener: () => void) => () => void;
+  /** The server closed the connection because the person's session ended (signed out elsewhere, deactivated). */
+  onSessionEnded?: () => void;
   random?: () => number;
   newClientId?: () => string;
 }
@@ -202,6 +204,7 @@ export class StaffConnection {
     }
     if (!this.#isWanted(frame)) return;
     if (frame.type === 'welcome') this.#attempt = 0;
+    if (frame.type === 'error' && frame.code === 'unauthenticated') this.#options.onSessionEnded?.();
     if (frame.type === 'typing') this.#expireTyping(frame.conversationId, frame.isTyping);
     this.#set(applyFrame(this.#state, frame));
   }
