@@ -151,6 +151,44 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(stale.statusCode).toBe(401);
   });
 
+  it('resumes a retried start only for the browser that made it; staff never see a patron’s client id', async () => {
+    const payload = {
+      desk: deskSlug,
+      clientId: 'retry-start-2',
+      browser: 'browser-key-of-the-patron-0001',
+      message: 'Can I renew online?',
+    };
+    const start = (body: object, remoteAddress: string) =>
+      t.app.inject({ method: 'POST', url: '/api/chat/conversations', payload: body, remoteAddress });
+    const first = await start(payload, '10.8.1.1');
+    expect(first.statusCode).toBe(201);
+    const id = first.json().conversation.id as string;
+
+    // Staff read the chat: the patron's client id is not in it, so they cannot replay the start.
+    const read = await t.app.inject({ method: 'GET', url: `/api/conversations/${id}`, headers: staff.headers });
+    const patronEvents = (read.json().events as Array<{ author: { kind: string }; clientId: string | null }>).filter(
+      (e) => e.author.kind === 'patron',
+    );
+    expect(patronEvents.length).toBeGreaterThan(0);
+    expect(patronEvents.map((e) => e.clientId)).toEqual(patronEvents.map(() => null));
+
+    // Someone else with that client id, from another browser and address, gets a chat of their own.
+    const other = await start({ ...payload, browser: 'some-other-browser-key-0002' }, '10.8.1.2');
+    expect(other.statusCode).toBe(201);
+    expect(other.json().conversation.id).not.toBe(id);
+    const noKey = await start({ desk: deskSlug, clientId: 'retry-start-2', message: 'Hello?' }, '10.8.1.3');
+    expect(noKey.json().conversation.id).not.toBe(id);
+    // The patron's own token still works, and their own retry (same browser, new address) still resumes.
+    const poll = await t.app.inject({
+      method: 'GET',
+      url: '/api/chat/poll?after=0&wait=0',
+      headers: { 'x-chat-token': first.json().token },
+    });
+    expect(poll.statusCode).toBe(200);
+    const own = await start(payload, '10.8.9.9');
+    expect(own.json().conversation.id).toBe(id);
+  });
+
   it('connects patron and staff both ways, with acks, typing state and seen marks', async () => {
     const { conversationId, patronSocket, staffSocket } = await activeChat();
     patronSocket.send({ type: 'message.send', clientId: 'p-hello-1', body: 'Hi, can you help?' });

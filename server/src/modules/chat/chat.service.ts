@@ -95,7 +95,7 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
   const marks = patronMarks(deps, client, body.browser);
   await assertNotBlocked(deps, found.library.id, marks);
   const token = newToken();
-  const retried = await resumeRetriedStart(deps, body, found.desk.id, token);
+  const retried = await resumeRetriedStart(deps, body, found.desk.id, token, marks);
   if (retried) return retried;
   const now = deps.clock.now().toISOString();
   const row = await commit(deps, (trx, touched) =>
@@ -131,15 +131,23 @@ const RETRY_WINDOW_MS = 60 * 60_000;
 /**
  * A start whose answer was lost is sent again with the same client id: answer with the chat it
  * already opened (and a fresh token, since only the old token's hash is kept), not a second chat.
+ * Only to the browser that started it (its key, else its address): anyone else who learnt the
+ * client id starts a chat of their own instead of taking this one over.
  */
 async function resumeRetriedStart(
   deps: Deps,
   body: StartChatBody,
   deskId: string,
   token: string,
+  marks: PatronMarks,
 ): Promise<StartChatResponse | undefined> {
   const first = await recentStart(deps, deskId, body.clientId, 'chat');
   if (!first || ENDED.includes(first.status)) return undefined;
+  const sameBrowser =
+    first.patron_browser_hash !== null && marks.browserHash !== null
+      ? first.patron_browser_hash === marks.browserHash
+      : first.patron_ip_hash === marks.ipHash;
+  if (!sameBrowser) return undefined;
   const row = await conversations.updateConversationRow(deps.db, first.id, { patron_token_hash: hashToken(token) });
   return {
     token,

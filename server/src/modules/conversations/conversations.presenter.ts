@@ -55,7 +55,8 @@ export function presentEvent(row: ConversationEventRow): ConversationEvent {
     body: row.body,
     systemKind: (row.system_kind as SystemEventKind | null) ?? null,
     data: (row.data_json ?? {}) as ConversationEvent['data'],
-    clientId: row.client_id,
+    // Staff tabs match their own sends by it; a patron's is theirs alone (it resumes a lost start).
+    clientId: row.author_kind === 'staff' ? row.client_id : null,
     createdAt: row.created_at,
   };
 }

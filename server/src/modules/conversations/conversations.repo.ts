@@ -367,7 +367,7 @@ export async function countActiveChatsByAssignee(db: Db, libraryId: string): Pro
 export function findRecentStart(db: Db, deskId: string, clientId: string, channel: string, since: string) {
   return db
     .selectFrom('conversations')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'patron_ip_hash', 'patron_browser_hash'])
     .where('desk_id', '=', deskId)
     .where('start_client_id', '=', clientId)
     .where('channel', '=', channel)
