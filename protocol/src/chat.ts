@@ -9,6 +9,7 @@ import {
   SINCE_AFTER_UNTIL,
   Slug,
   sinceBeforeUntil,
+  Tag,
   Timestamp,
 } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
@@ -257,7 +258,7 @@ export const StaffClientFrame = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('conversation.wrapup'),
     conversationId: Id,
-    tags: z.array(z.string().trim().min(1).max(40)).max(20),
+    tags: z.array(Tag).max(20),
     readScale: ReadScale.nullable(),
   }),
   z.strictObject({ type: z.literal('patron.block'), conversationId: Id, ...blockFields }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Name } from './common.ts';
+import { Name, Tag } from './common.ts';
 
 describe('Name', () => {
   it('drops direction overrides, embeddings and isolates, which would reverse the text after a name', () => {
@@ -18,5 +18,15 @@ describe('Name', () => {
       expect(Name.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
     expect(Name.parse(`${'x'.repeat(120)}\u202E`)).toHaveLength(120);
+  });
+});
+
+describe('Tag', () => {
+  it('trims, and refuses blanks, control characters and anything over 40 characters', () => {
+    expect(Tag.parse('  holds ')).toBe('holds');
+    expect(Tag.parse('e-books\u202e')).toBe('e-books');
+    for (const bad of ['', '   ', 'hol\u0000ds', 'line\nbreak', 'x'.repeat(41)]) {
+      expect(Tag.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
   });
 });

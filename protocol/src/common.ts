@@ -22,7 +22,6 @@ export function isValidTimeZone(name: string): boolean {
   }
 }
 
-/** A short human name: trimmed, 1..120 characters, no control characters. */
 /**
  * Direction embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Right-to-left
  * names need none of them; in a name they would reverse the text shown after it ("Sofía 2:05"
@@ -30,6 +29,7 @@ export function isValidTimeZone(name: string): boolean {
  */
 const DIRECTION_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
 
+/** A short human name: trimmed, 1..120 characters, no control characters. */
 export const Name = z
   .string()
   .transform((name) => name.replace(DIRECTION_CONTROLS, '').trim())
@@ -38,6 +38,18 @@ export const Name = z
       .string()
       .min(1, 'Required')
       .max(120, 'At most 120 characters')
+      .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters'),
+  );
+
+/** A wrap-up tag ("holds", "e-books"): trimmed, 1..40 characters, no control characters. */
+export const Tag = z
+  .string()
+  .transform((tag) => tag.replace(DIRECTION_CONTROLS, '').trim())
+  .pipe(
+    z
+      .string()
+      .min(1, 'Required')
+      .max(40, 'At most 40 characters')
       .regex(/^[^\p{Cc}]*$/u, 'Must not contain control characters'),
   );
 

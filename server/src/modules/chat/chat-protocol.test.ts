@@ -517,19 +517,16 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     for (const frame of bodies) expect(stored.map((s) => s.body)).toContain(frame.event?.body);
   });
 
-  it('keeps a partner out of conversations', async () => {
-    const { conversationId } = await startChat();
+  it('keeps a partner off the chat connection: no queues, offers, colleagues or conversations', async () => {
+    await startChat();
     const partner = await sessionFor(
       t.app,
       await buildStaff(t.app.deps.db, { library_id: libraryId, role: 'partner' }),
     );
-    const socket = await staffConsole(partner);
-    socket.send({ type: 'subscribe', conversationId, after: 0 });
-    expect(await socket.nextOfType('error')).toMatchObject({ code: 'not_found', conversationId });
-    socket.send({ type: 'conversation.accept', conversationId });
-    expect(await socket.nextOfType('error')).toMatchObject({ code: 'not_found' });
-    socket.send({ type: 'presence.set', status: 'available', deskIds: [deskId] });
+    const socket = await open('/api/staff/ws', { cookie: partner.cookie });
     expect(await socket.nextOfType('error')).toMatchObject({ code: 'forbidden' });
+    expect((await socket.closed).code).toBe(4403);
+    expect(socket.frames.map((f) => f.type)).toEqual(['error']);
   });
 
   it('counts two tabs of one person as online until both close', async () => {

@@ -53,6 +53,12 @@ export function staffSocket(deps: Deps) {
       socket.close(4403, 'origin not allowed');
       return;
     }
+    // Partners take referrals, not chats: the queues, offers and colleagues' comings and goings are not theirs.
+    if (actor.role === 'partner') {
+      sendFrame(socket, { type: 'error', code: 'forbidden', message: 'Partners do not answer chats.' });
+      socket.close(4403, 'partners do not answer chats');
+      return;
+    }
     const serial = new SerialQueue((error) => request.log.warn({ err: error }, 'staff delivery failed'));
     const cursors = new Map<string, number>();
     /** Conversations not the person's that this connection has followed, already in the audit log. */
