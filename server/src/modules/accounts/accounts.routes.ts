@@ -17,6 +17,7 @@ import type { Actor } from '../../platform/actor.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/http/auth-plugin.ts';
+import { rebalance } from '../routing/routing.service.ts';
 import * as auth from './auth.service.ts';
 import { presentStaff } from './staff.presenter.ts';
 import * as staffService from './staff.service.ts';
@@ -162,6 +163,11 @@ export const accountsRoutes: FastifyPluginAsyncZod<AccountsRoutesOptions> = asyn
         response: { 200: Staff },
       },
     },
-    async (request) => staffService.updateStaff(deps, request.actor, request.params.id, request.body),
+    async (request) => {
+      const staff = await staffService.updateStaff(deps, request.actor, request.params.id, request.body);
+      // A new chat limit, role or deactivation changes who the waiting chats ring for.
+      await rebalance(deps, staff.libraryId);
+      return staff;
+    },
   );
 };

@@ -17,6 +17,7 @@ import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
 import { newId } from '../../platform/tokens.ts';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { countQueuedAtDesk } from '../conversations/conversations.service.ts';
 import { authorizeOnLibrary } from './libraries.policy.ts';
 import { presentBranch, presentDesk, presentLibrary } from './libraries.presenter.ts';
 import * as repo from './libraries.repo.ts';
@@ -272,6 +273,14 @@ export async function updateDesk(deps: Deps, actor: Actor, id: string, body: Upd
   const existing = await repo.findDeskById(deps.db, id);
   if (!existing) throw errors.notFound('desk');
   authorizeOnLibrary(actor, 'desk.update', existing.library_id, 'desk');
+  if (body.isActive === false && existing.is_active) {
+    // Nobody can serve a closed desk: chats waiting at it would wait unseen until their patrons gave up.
+    const waiting = await countQueuedAtDesk(deps.db, id);
+    if (waiting > 0)
+      throw errors.conflict(
+        `${waiting === 1 ? 'A chat is' : `${waiting} chats are`} waiting at ${existing.name}. Answer or transfer ${waiting === 1 ? 'it' : 'them'} before closing the desk.`,
+      );
+  }
   const now = deps.clock.now().toISOString();
   const row = await deps.db.transaction().execute(async (trx) => {
     const updated = await repo.updateDeskRow(trx, id, {

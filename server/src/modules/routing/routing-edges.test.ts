@@ -773,6 +773,51 @@ describe.each(dialectsUnderTest())('routing edge cases on %s', (dialect) => {
       expect(await ringing(id)).toEqual([stayedOn.id]);
     });
   });
+
+  it('rings a waiting chat for someone at once when an administrator raises their chat limit', async () => {
+    const reference = await desk({ mode: 'claim' });
+    const solo = await person([reference.id], { max: 1 });
+    await acceptConversation(app.deps, actorOf(solo), await chat(reference));
+    const waiting = await chat(reference);
+    expect(await ringing(waiting)).toEqual([]);
+    const raised = await app.inject({
+      method: 'PATCH',
+      url: `/api/staff/${solo.id}`,
+      headers: (await sessionFor(app, admin)).headers,
+      payload: { maxConcurrentChats: 2 },
+    });
+    expect(raised.statusCode, raised.body).toBe(200);
+    expect(await ringing(waiting)).toEqual([solo.id]);
+  });
+
+  it('refuses to close a desk while chats wait at it, and changes nothing; an empty one closes', async () => {
+    const tech = await desk({ mode: 'claim' });
+    const waiting = await chat(tech);
+    const close = () =>
+      sessionFor(app, admin).then((session) =>
+        app.inject({
+          method: 'PATCH',
+          url: `/api/desks/${tech.id}`,
+          headers: session.headers,
+          payload: { isActive: false },
+        }),
+      );
+    const refused = await close();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toBe(
+      `A chat is waiting at ${tech.name}. Answer or transfer it before closing the desk.`,
+    );
+    expect(
+      (await app.deps.db.selectFrom('desks').select('is_active').where('id', '=', tech.id).executeTakeFirstOrThrow())
+        .is_active,
+    ).toBe(true);
+    await endConversation(
+      app.deps,
+      await app.deps.db.selectFrom('conversations').selectAll().where('id', '=', waiting).executeTakeFirstOrThrow(),
+      'patron',
+    );
+    expect((await close()).statusCode).toBe(200);
+  });
 });
 
 describe.each(dialectsUnderTest())('two server instances sweeping at once on %s', (dialect) => {
