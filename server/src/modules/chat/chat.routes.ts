@@ -173,35 +173,50 @@ export const chatRoutes: FastifyPluginAsyncZod<{ deps: Deps; origins: OriginChec
       const row = await conversationForToken(deps, tokenOf(request.headers));
       await checkOrigin(row.library_id, request.headers.origin);
       await patronPolled(deps, row.id, request.query.wait + 5);
+      // A position past the log (a stale or wrong number) reads from its end, as the socket does.
+      const after = Math.min(request.query.after, row.last_seq);
       const collect = async (): Promise<PatronServerFrame[]> => {
-        const events = await patronEventsAfter(deps.db, row.id, request.query.after);
+        const events = await patronEventsAfter(deps.db, row.id, after);
         return events.map((event) => ({ type: 'event', event }));
       };
-      let frames = await collect();
-      if (frames.length === 0 && request.query.wait > 0) {
-        // Wait for the doorbell (or the deadline), then read from the database: new events, a
-        // change of state, the librarian having read, or (while waiting) a move in the queue.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, request.query.wait * 1000);
-          const offConversation = deps.bus.subscribe(topics.conversation(row.id), (message) => {
-            if (message.kind === 'events' || message.kind === 'conversation') done();
-            else if (message.kind === 'seen' && message.by === 'staff') done();
-          });
-          const offQueue =
-            row.status === 'queued'
-              ? deps.bus.subscribe(topics.library(row.library_id), (message) => {
-                  if (message.kind === 'queue') done();
-                })
-              : () => undefined;
-          request.raw.once('close', done);
-          function done() {
-            clearTimeout(timer);
-            offConversation();
-            offQueue();
-            resolve();
-          }
-        });
+      // The doorbell is listened for before the first read, so an event committed between the
+      // read and the wait still ends the wait at once.
+      let rang = false;
+      let wake = () => {
+        rang = true;
+      };
+      const offConversation = deps.bus.subscribe(topics.conversation(row.id), (message) => {
+        if (message.kind === 'events' || message.kind === 'conversation') wake();
+        else if (message.kind === 'seen' && message.by === 'staff') wake();
+      });
+      const offQueue =
+        row.status === 'queued'
+          ? deps.bus.subscribe(topics.library(row.library_id), (message) => {
+              if (message.kind === 'queue') wake();
+            })
+          : () => undefined;
+      let frames: PatronServerFrame[];
+      try {
         frames = await collect();
+        if (frames.length === 0 && request.query.wait > 0) {
+          // Wait for the doorbell (or the deadline), then read from the database: new events, a
+          // change of state, the librarian having read, or (while waiting) a move in the queue.
+          if (!rang) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(done, request.query.wait * 1000);
+              wake = done;
+              request.raw.once('close', done);
+              function done() {
+                clearTimeout(timer);
+                resolve();
+              }
+            });
+          }
+          frames = await collect();
+        }
+      } finally {
+        offConversation();
+        offQueue();
       }
       // Re-read after the wait: the status or queue position may have changed meanwhile.
       const fresh = (await findConversationById(deps.db, row.id)) ?? row;

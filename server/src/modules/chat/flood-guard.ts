@@ -25,6 +25,11 @@ export class FloodGuard {
     return true;
   }
 
+  /** Takes back the last hit for `key`: it was a resend of something already stored, which costs nothing. */
+  forgive(key: string): void {
+    this.#hits.get(key)?.pop();
+  }
+
   #prune(now: number): void {
     for (const [key, times] of this.#hits) if (times.every((t) => now - t >= this.#windowMs)) this.#hits.delete(key);
   }

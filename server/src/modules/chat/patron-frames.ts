@@ -111,10 +111,14 @@ async function sendMessage(
   conversationId: string,
   frame: Extract<PatronClientFrame, { type: 'message.send' }>,
 ): Promise<PatronServerFrame[]> {
-  if (!flood.allow(conversationId, Date.now()))
+  if (!flood.allow(conversationId, Date.now())) {
+    // A resend of a stored message (its ack was lost) is answered even at the limit.
+    const stored = await conversations.findEventByClientId(deps.db, conversationId, frame.clientId);
+    if (stored) return [{ type: 'ack', clientId: frame.clientId, seq: stored.seq }];
     return [
       errorFrame('rate_limited', "You're sending messages very fast. Wait a moment and try again.", frame.clientId),
     ];
+  }
   const outcome = await appendToOpenConversation(deps, conversationId, {
     type: 'message',
     author: { kind: 'patron' },
@@ -125,6 +129,7 @@ async function sendMessage(
     if (outcome.refused === 'not_found') throw errors.notFound('conversation');
     return [errorFrame('conflict', 'This chat has ended. Start a new chat to ask something else.', frame.clientId)];
   }
+  if (outcome.isDuplicate) flood.forgive(conversationId);
   const ack = { type: 'ack', clientId: frame.clientId, seq: outcome.event.seq } as const;
   return [outcome.isDuplicate ? ack : { ...ack, event: presentPatronEvent(outcome.event) }];
 }

@@ -34,14 +34,18 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
     const deliver = (carried?: ConversationEventRow[]) =>
       serial.push(async () => {
         if (!conversationId) return;
-        const rows = await eventsSince(deps.db, conversationId, cursor, { includeNotes: false, carried });
         let changedState = false;
-        for (const row of rows) {
-          if (row.seq <= cursor) continue;
-          cursor = row.seq;
-          if (!isVisibleToPatron(row)) continue;
-          send({ type: 'event', event: presentPatronEvent(row) });
-          changedState ||= row.type === 'system';
+        // Page after page: a client far behind (a long chat, a tab asleep for hours) gets it all.
+        for (let page = carried; ; page = undefined) {
+          const rows = await eventsSince(deps.db, conversationId, cursor, { includeNotes: false, carried: page });
+          for (const row of rows) {
+            if (row.seq <= cursor) continue;
+            cursor = row.seq;
+            if (!isVisibleToPatron(row)) continue;
+            send({ type: 'event', event: presentPatronEvent(row) });
+            changedState ||= row.type === 'system';
+          }
+          if (rows === page || rows.length < conversations.EVENTS_PAGE) break;
         }
         if (changedState) void refreshState();
       });
@@ -105,6 +109,9 @@ export function patronSocket(deps: Deps, flood: FloodGuard, origins: OriginCheck
           }
           if (!conversationId)
             return send({ type: 'error', code: 'unauthenticated', message: 'Say hello with your chat token first.' });
+          // The bus is only a doorbell: one that never rang (a lost message, a Redis hiccup) is
+          // made up for at the client's next ping, every 25 s, from the database.
+          if (frame.type === 'ping') void deliver();
           for (const reply of await handlePatronFrame(deps, flood, conversationId, frame)) send(ownEventOnce(reply));
         } catch (error) {
           if (isAppError(error))

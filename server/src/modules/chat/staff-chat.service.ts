@@ -51,6 +51,12 @@ export interface StaffSend {
 
 /** A reply the patron sees, or an internal note they never see. Idempotent by client id. */
 export async function sendStaffMessage(deps: Deps, actor: Actor, input: StaffSend): Promise<ConversationEventRow> {
+  // A resend of one's own stored message (its ack was lost) is answered with it, whatever has
+  // happened to the chat since: ended, transferred away.
+  if (actor.kind === 'staff') {
+    const stored = await conversations.findEventByClientId(deps.db, input.conversationId, input.clientId);
+    if (stored && stored.author_staff_id === actor.staffId) return stored;
+  }
   const { row, actor: me, displayName } = await conversationToActOn(deps, actor, input.conversationId);
   if (!input.internal) {
     if (ENDED.includes(row.status))

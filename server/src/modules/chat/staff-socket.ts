@@ -71,15 +71,21 @@ export function staffSocket(deps: Deps) {
 
     const deliver = (conversationId: string, carried?: ConversationEventRow[]) =>
       serial.push(async () => {
-        const after = cursors.get(conversationId);
-        if (after === undefined) return;
-        const rows = await eventsSince(deps.db, conversationId, after, { includeNotes: true, carried });
-        for (const row of rows) {
-          if (row.seq <= (cursors.get(conversationId) ?? 0)) continue;
-          send({ type: 'event', conversationId, event: presentEvent(row) });
-          cursors.set(conversationId, row.seq);
+        let changedState = false;
+        // Page after page: a tab following a long chat from its start gets all of it.
+        for (let page = carried; ; page = undefined) {
+          const after = cursors.get(conversationId);
+          if (after === undefined) return;
+          const rows = await eventsSince(deps.db, conversationId, after, { includeNotes: true, carried: page });
+          for (const row of rows) {
+            if (row.seq <= (cursors.get(conversationId) ?? 0)) continue;
+            send({ type: 'event', conversationId, event: presentEvent(row) });
+            cursors.set(conversationId, row.seq);
+          }
+          changedState ||= rows.some((r) => r.type === 'system');
+          if (rows === page || rows.length < conversations.EVENTS_PAGE) break;
         }
-        if (rows.some((r) => r.type === 'system')) await sendConversation(conversationId);
+        if (changedState) await sendConversation(conversationId);
       });
     const sendConversation = async (conversationId: string) => {
       const row = await conversations.findConversationById(deps.db, conversationId);
@@ -270,6 +276,8 @@ export function staffSocket(deps: Deps) {
         case 'patron.block':
           return staffChat.blockPatron(deps, actor, frame.conversationId, frame);
         case 'ping':
+          // The bus is only a doorbell: whatever it failed to ring for comes now, from the database.
+          for (const conversationId of cursors.keys()) void deliver(conversationId);
           return send({ type: 'pong' });
       }
     }

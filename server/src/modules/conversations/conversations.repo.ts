@@ -150,6 +150,9 @@ const eventByClientId = prepared((db, a: { conversationId: string; clientId: str
     .where('client_id', '=', a.clientId),
 );
 
+/** How many events one read of a log brings; a client further behind gets them page after page. */
+export const EVENTS_PAGE = 500;
+
 export function listEventsAfter(
   db: Db,
   conversationId: string,
@@ -162,7 +165,7 @@ export function listEventsAfter(
     .where('conversation_id', '=', conversationId)
     .where('seq', '>', after)
     .orderBy('seq')
-    .limit(options.limit ?? 500);
+    .limit(options.limit ?? EVENTS_PAGE);
   if (!options.includeNotes) q = q.where('type', '!=', 'note');
   return q.execute();
 }

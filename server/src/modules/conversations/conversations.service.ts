@@ -11,6 +11,7 @@ import type { Actor } from '../../platform/actor.ts';
 import { topics, type BusMessage } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
 import { isUniqueViolation } from '../../platform/db/db-errors.ts';
+import { behindSavepoint } from '../../platform/db/savepoint.ts';
 import type { ConversationEventRow, ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { errors } from '../../platform/errors.ts';
@@ -25,12 +26,14 @@ import * as repo from './conversations.repo.ts';
  */
 export {
   CLOSED_STATUSES,
+  EVENTS_PAGE,
   countActiveChatsByAssignee,
   countQueuedAhead,
   countQueuedAtDesk,
   findConversationById,
   findConversationByTokenHash,
   findConversationOfPatron,
+  findEventByClientId,
   findRecentStart,
   idsNoLongerQueued,
   insertConversation,
@@ -130,21 +133,27 @@ export async function appendEvent(
   input: AppendInput,
   touched: Touched,
 ): Promise<{ event: ConversationEventRow; isDuplicate: boolean }> {
-  if (input.clientId !== undefined) {
-    const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
-    if (existing) return { event: existing, isDuplicate: true };
-  }
-  try {
+  if (input.clientId === undefined) {
     const event = await repo.appendEventRow(trx, conversationId, eventFields(input, now), now);
     touched.event(conversationId, event);
     return { event, isDuplicate: false };
+  }
+  const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
+  if (existing) return { event: existing, isDuplicate: true };
+  // A concurrent send of the same client id may commit first and win the unique index. Behind a
+  // savepoint, losing that race undoes only this append (its sequence number included), and
+  // PostgreSQL keeps the transaction usable to read the winner.
+  try {
+    const event = await behindSavepoint(trx, 'append_event', () =>
+      repo.appendEventRow(trx, conversationId, eventFields(input, now), now),
+    );
+    touched.event(conversationId, event);
+    return { event, isDuplicate: false };
   } catch (error) {
-    // A concurrent duplicate send lost the race on the unique (conversation, client id) index.
-    if (input.clientId !== undefined && isUniqueViolation(error)) {
-      const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
-      if (existing) return { event: existing, isDuplicate: true };
-    }
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    const winner = await repo.findEventByClientId(trx, conversationId, input.clientId);
+    if (!winner) throw error;
+    return { event: winner, isDuplicate: true };
   }
 }
 
@@ -194,19 +203,27 @@ export async function appendToOpenConversation(
   input: AppendInput,
 ): Promise<AppendOutcome> {
   const now = deps.clock.now().toISOString();
-  const outcome = await deps.groupCommit.run(async (trx): Promise<AppendOutcome & { touched?: Touched }> => {
-    if (input.clientId !== undefined) {
-      const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
-      if (existing) return { event: existing, isDuplicate: true };
-    }
-    const seq = await repo.takeSeqUnlessClosed(trx, conversationId, now);
-    if (seq === undefined)
-      return { refused: (await repo.findConversationById(trx, conversationId)) ? 'closed' : 'not_found' };
-    const event = await repo.insertEventRow(trx, conversationId, seq, eventFields(input, now));
-    const touched = new Touched();
-    touched.event(conversationId, event);
-    return { event, isDuplicate: false, touched };
-  }, conversationId);
+  const outcome = await deps.groupCommit
+    .run(async (trx): Promise<AppendOutcome & { touched?: Touched }> => {
+      if (input.clientId !== undefined) {
+        const existing = await repo.findEventByClientId(trx, conversationId, input.clientId);
+        if (existing) return { event: existing, isDuplicate: true };
+      }
+      const seq = await repo.takeSeqUnlessClosed(trx, conversationId, now);
+      if (seq === undefined)
+        return { refused: (await repo.findConversationById(trx, conversationId)) ? 'closed' : 'not_found' };
+      const event = await repo.insertEventRow(trx, conversationId, seq, eventFields(input, now));
+      const touched = new Touched();
+      touched.event(conversationId, event);
+      return { event, isDuplicate: false, touched };
+    }, conversationId)
+    .catch(async (error: unknown): Promise<AppendOutcome & { touched?: Touched }> => {
+      // The same send, committed side by side in another group, won the unique index: answer it.
+      if (input.clientId === undefined || !isUniqueViolation(error)) throw error;
+      const winner = await repo.findEventByClientId(deps.db, conversationId, input.clientId);
+      if (!winner) throw error;
+      return { event: winner, isDuplicate: true };
+    });
   const { touched, ...answer } = outcome;
   if (touched) {
     await announce(deps, touched);
