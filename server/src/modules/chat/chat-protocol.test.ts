@@ -151,7 +151,7 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(stale.statusCode).toBe(401);
   });
 
-  it('resumes a retried start only for the browser that made it; staff never see a patron’s client id', async () => {
+  it('resumes a retried start only for the browser that made it, refusing others; staff never see a patron’s client id', async () => {
     const payload = {
       desk: deskSlug,
       clientId: 'retry-start-2',
@@ -172,12 +172,19 @@ describe.each(dialectsUnderTest())('chat protocol on %s', (dialect) => {
     expect(patronEvents.length).toBeGreaterThan(0);
     expect(patronEvents.map((e) => e.clientId)).toEqual(patronEvents.map(() => null));
 
-    // Someone else with that client id, from another browser and address, gets a chat of their own.
+    // Someone else with that client id, from another browser and address, is refused: the chat
+    // stays the patron's, and no second one opens while it is open.
     const other = await start({ ...payload, browser: 'some-other-browser-key-0002' }, '10.8.1.2');
-    expect(other.statusCode).toBe(201);
-    expect(other.json().conversation.id).not.toBe(id);
+    expect(other.statusCode).toBe(409);
     const noKey = await start({ desk: deskSlug, clientId: 'retry-start-2', message: 'Hello?' }, '10.8.1.3');
-    expect(noKey.json().conversation.id).not.toBe(id);
+    expect(noKey.statusCode).toBe(409);
+    expect(
+      await t.app.deps.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('start_client_id', '=', 'retry-start-2')
+        .execute(),
+    ).toEqual([{ id }]);
     // The patron's own token still works, and their own retry (same browser, new address) still resumes.
     const poll = await t.app.inject({
       method: 'GET',

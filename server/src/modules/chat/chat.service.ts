@@ -1,6 +1,7 @@
 import type { DeskAvailability, LeaveQuestionBody, StartChatBody, StartChatResponse } from '@branchline/protocol';
 import { topics } from '../../platform/bus.ts';
 import type { Db } from '../../platform/db/database.ts';
+import { isUniqueViolation } from '../../platform/db/db-errors.ts';
 import type { ConversationRow } from '../../platform/db/schema.ts';
 import type { Deps } from '../../platform/deps.ts';
 import { AppError, errors } from '../../platform/errors.ts';
@@ -114,8 +115,15 @@ export async function startChat(deps: Deps, body: StartChatBody, client: PatronC
       system: { kind: 'queued', body: `Waiting for ${found.desk.name}` },
       now,
     }),
-  );
+  ).catch(async (error: unknown) => {
+    // The same start, sent twice at once, opened its chat first: answer with that one.
+    if (!isUniqueViolation(error)) throw error;
+    const first = await resumeRetriedStart(deps, body, found.desk.id, token, marks);
+    if (first) return first;
+    throw errors.conflict('A chat was just started with this client id from another browser. Start again.');
+  });
   if (!row) throw new Error('conversation vanished after insert');
+  if ('token' in row) return row;
   deps.metrics.chatMessages.inc({ author: 'patron' });
   await rebalance(deps, row.library_id);
   const fresh = (await conversations.findConversationById(deps.db, row.id)) ?? row;
@@ -198,7 +206,13 @@ export async function leaveQuestion(
       system: { kind: 'left_question', body: 'Question left for an answer by email' },
       now,
     }),
-  );
+  ).catch(async (error: unknown) => {
+    // The same question, sent twice at once, was kept first: answer with it.
+    if (!isUniqueViolation(error)) throw error;
+    const first = await recentStart(deps, found.desk.id, body.clientId, 'webform');
+    if (!first) throw error;
+    return first;
+  });
   if (!row) throw new Error('conversation vanished after insert');
   return { id: row.id };
 }

@@ -96,6 +96,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0010-offer-passed-at',
         '0011-conversation-closed-at',
         '0012-audit-log-library',
+        '0013-open-start-client-unique',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')
@@ -139,7 +140,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
           values (${id}, ${new Date().toISOString()}, ${actor}, ${action}, ${type}, ${subject}, ${'{}'})`.execute(
           fresh.db,
         );
-      expect(await migrateToLatest(fresh)).toEqual(['0012-audit-log-library']);
+      expect(await migrateToLatest(fresh)).toEqual(['0012-audit-log-library', '0013-open-start-client-unique']);
       const rows = await fresh.db.selectFrom('audit_log').select(['id', 'library_id', 'actor_kind']).execute();
       expect(Object.fromEntries(rows.map((r) => [r.id, [r.library_id, r.actor_kind]]))).toEqual({
         'a-desk': [library.id, 'staff'],
@@ -150,6 +151,54 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         'a-gone': [library.id, 'staff'],
         'a-orphan': [null, 'system'],
       });
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it('keeps one open chat per start client id when upgrading, and refuses a second one after', async () => {
+    const fresh = await openTestDatabase(dialect);
+    try {
+      await migrateToLatest(fresh);
+      const library = await buildLibrary(fresh.db);
+      const desk = await buildDesk(fresh.db, library.id);
+      const copies = [];
+      while ((await migrateDown(fresh))[0] !== '0013-open-start-client-unique');
+      for (let i = 0; i < 3; i++) {
+        const chat = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+        await fresh.db
+          .updateTable('conversations')
+          .set({ start_client_id: 'double-click-1' })
+          .where('id', '=', chat.id)
+          .execute();
+        copies.push(chat);
+      }
+      // An ended chat with the same client id is no copy: it keeps its id.
+      const ended = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id, status: 'resolved' });
+      await fresh.db
+        .updateTable('conversations')
+        .set({ start_client_id: 'double-click-1' })
+        .where('id', '=', ended.id)
+        .execute();
+      expect(await migrateToLatest(fresh)).toEqual(['0013-open-start-client-unique']);
+      const kept = await fresh.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('start_client_id', '=', 'double-click-1')
+        .orderBy('id')
+        .execute();
+      const earliest = [...copies].sort(
+        (a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id),
+      )[0];
+      expect(kept.map((r) => r.id).sort()).toEqual([earliest?.id, ended.id].sort());
+      const another = await buildConversation(fresh.db, { library_id: library.id, desk_id: desk.id });
+      const refused = await fresh.db
+        .updateTable('conversations')
+        .set({ start_client_id: 'double-click-1' })
+        .where('id', '=', another.id)
+        .execute()
+        .catch((error: unknown) => error);
+      expect(isUniqueViolation(refused)).toBe(true);
     } finally {
       await fresh.destroy();
     }

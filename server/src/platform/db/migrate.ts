@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009-library-hostnames.ts';
 import * as m0010 from './migrations/0010-offer-passed-at.ts';
 import * as m0011 from './migrations/0011-conversation-closed-at.ts';
 import * as m0012 from './migrations/0012-audit-log-library.ts';
+import * as m0013 from './migrations/0013-open-start-client-unique.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-offer-passed-at': m0010,
   '0011-conversation-closed-at': m0011,
   '0012-audit-log-library': m0012,
+  '0013-open-start-client-unique': m0013,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {
