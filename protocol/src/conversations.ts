@@ -124,6 +124,8 @@ export const Conversation = z.object({
   staffSeenSeq: z.number().int().nonnegative(),
   createdAt: Timestamp,
   queuedAt: Timestamp.nullable(),
+  /** While queued: since when it has waited at its desk (handed back by staff, else first queued). */
+  waitingSince: Timestamp.nullable(),
   firstResponseAt: Timestamp.nullable(),
   resolvedAt: Timestamp.nullable(),
   /** When the staff member who had the ended chat closed it in their console (it then leaves My chats). */

@@ -209,6 +209,7 @@ export async function transferConversation(deps: Deps, actor: Actor, input: Tran
       desk_id: desk.id,
       assignee_id: null,
       is_over_threshold: false,
+      requeued_at: now,
       updated_at: now,
     });
     if (!moved) throw errors.conflict('The chat changed meanwhile; try again.');

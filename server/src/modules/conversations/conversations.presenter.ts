@@ -32,6 +32,7 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
     staffSeenSeq: row.staff_seen_seq,
     createdAt: row.created_at,
     queuedAt: row.queued_at,
+    waitingSince: row.status === 'queued' ? (row.requeued_at ?? row.queued_at ?? row.created_at) : null,
     firstResponseAt: row.first_response_at,
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,

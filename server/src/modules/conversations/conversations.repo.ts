@@ -310,37 +310,45 @@ export async function countQueuedAtDesk(db: Db, deskId: string): Promise<number>
 }
 
 /**
- * Chats queued at the same desk ahead of `row`, in routing's order: queued first, then created
- * first, then by id, so chats queued at the same moment get different places.
+ * Chats queued at the same desk ahead of `row`, in routing's order (`listQueuedChats`), so the
+ * place a patron is told is the place routing gives them.
  */
 export async function countQueuedAhead(db: Db, row: ConversationRow): Promise<number> {
-  const queuedAt = row.queued_at ?? row.created_at;
-  const ahead = await db
+  const queue = await db
     .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('desk_id', '=', row.desk_id)
     .where('status', '=', 'queued')
-    .where((eb) =>
-      eb.or([
-        eb('queued_at', '<', queuedAt),
-        eb.and([
-          eb('queued_at', '=', queuedAt),
-          eb.or([
-            eb('created_at', '<', row.created_at),
-            eb.and([eb('created_at', '=', row.created_at), eb('id', '<', row.id)]),
-          ]),
-        ]),
-      ]),
-    )
-    .executeTakeFirstOrThrow();
-  return Number(ahead.n);
+    .orderBy(sql`requeued_at is null`)
+    .orderBy('requeued_at')
+    .orderBy('queued_at')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const place = queue.findIndex((c) => c.id === row.id);
+  return place === -1 ? queue.length : place;
 }
 
-/** Queued chats in routing's order (FIFO per desk), of one library or of all. */
+/**
+ * Queued chats in routing's order, of one library or of all. Per desk: chats staff handed back
+ * to the queue first (the earliest handed back first: those patrons have waited once already),
+ * then first come, first served.
+ */
 export function listQueuedChats(db: Db, libraryId?: string): Promise<ConversationRow[]> {
   let q = db.selectFrom('conversations').selectAll().where('status', '=', 'queued').where('channel', '=', 'chat');
   if (libraryId !== undefined) q = q.where('library_id', '=', libraryId);
-  return q.orderBy('queued_at').orderBy('created_at').orderBy('id').execute();
+  return q
+    .orderBy(sql`requeued_at is null`)
+    .orderBy('requeued_at')
+    .orderBy('queued_at')
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Since when a queued chat has waited where it is now: handed back to the queue, else first queued. */
+export function waitingSince(row: Pick<ConversationRow, 'requeued_at' | 'queued_at' | 'created_at'>): string {
+  return row.requeued_at ?? row.queued_at ?? row.created_at;
 }
 
 /** Ids of a library's conversations that no longer wait: a subquery for offers that should stop ringing. */

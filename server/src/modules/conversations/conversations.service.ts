@@ -50,6 +50,7 @@ export {
   transitionConversation,
   updateConversationRow,
   updatePatronRow,
+  waitingSince,
 } from './conversations.repo.ts';
 
 export type Author = { kind: 'patron' } | { kind: 'staff'; staffId: string; displayName: string } | { kind: 'system' };

@@ -48,3 +48,11 @@ export function listPresenceRows(db: Db, staffIds: string[]): Promise<PresenceRo
 }
 
 /** Active chats per staff member. */
+
+/**
+ * Takes a person's presence row for the rest of the transaction: what gives them a chat or
+ * changes their status takes it first, so such transactions for one person take turns.
+ */
+export async function lockPresence(trx: Db, staffId: string, now: string): Promise<void> {
+  await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', staffId).execute();
+}

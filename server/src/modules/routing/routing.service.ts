@@ -28,7 +28,7 @@ import {
   removeInstance,
   type RemovedInstance,
 } from './live-connections.ts';
-import { findPresence, listPresenceRows, updatePresence } from './presence.repo.ts';
+import { findPresence, listPresenceRows, lockPresence, updatePresence } from './presence.repo.ts';
 
 type StaffActor = Extract<Actor, { kind: 'staff' }>;
 
@@ -131,6 +131,15 @@ export async function setPresence(deps: Deps, actor: Actor, body: SetPresenceBod
   return presenceOf(deps, actor.staffId);
 }
 
+const dropsOf = new WeakMap<Deps, Map<string, number>>();
+
+/** How many times each person's last tab has gone on this instance: the newest drop's grace is the one that counts. */
+function lastDrops(deps: Deps): Map<string, number> {
+  let drops = dropsOf.get(deps);
+  if (!drops) dropsOf.set(deps, (drops = new Map()));
+  return drops;
+}
+
 /** A dashboard tab connected. */
 export async function staffConnected(deps: Deps, actor: StaffActor): Promise<void> {
   const wasConnected = await isConnected(deps.db, 'staff', actor.staffId);
@@ -148,7 +157,13 @@ export async function staffDisconnected(deps: Deps, actor: StaffActor): Promise<
   await rebalance(deps, actor.libraryId);
   if (stillConnected) return;
   await colleaguesChanged(deps, actor.libraryId);
+  // Only the grace of the latest drop counts: a tab that blipped, came back and dropped again (a
+  // reload) gets a whole grace from its last drop, not what was left of the first one.
+  const drops = lastDrops(deps);
+  const drop = (drops.get(actor.staffId) ?? 0) + 1;
+  drops.set(actor.staffId, drop);
   const goOffline = async () => {
+    if (drops.get(actor.staffId) !== drop) return;
     // Conditional on the count still being zero: a tab that reconnected keeps the person online.
     const now = deps.clock.now().toISOString();
     if (await updatePresence(deps.db, actor.staffId, { status: 'offline' }, now, { noConnections: true })) {
@@ -471,9 +486,9 @@ export async function acceptConversation(deps: Deps, actor: Actor, conversationI
     const rangOut = (await offersOf(trx, [conversationId])).some(
       (o) => o.staff_id === actor.staffId && o.state === 'timeout',
     );
-    if (rangOut && me.status === 'away') {
-      await updatePresence(trx, actor.staffId, { status: 'available' }, now, { status: 'away' });
-    }
+    // Decided inside this transaction: the sweep that timed the ring out sets away in its own,
+    // so whichever commits first, the person who answered ends up available.
+    if (rangOut) await updatePresence(trx, actor.staffId, { status: 'available' }, now, { status: 'away' });
     const withdrawn = await closeOffers(trx, { conversationId }, 'withdrawn');
     await appendSystemEvent(
       trx,
@@ -541,7 +556,8 @@ export async function queueSnapshot(deps: Deps, libraryId: string): Promise<Desk
       return {
         deskId: desk.id,
         waiting: waiting.length,
-        oldestQueuedAt: waiting[0]?.queued_at ?? null,
+        // The longest wait at the desk now: a chat handed back to the front has waited there least.
+        oldestQueuedAt: waiting.map(conversations.waitingSince).sort()[0] ?? null,
         overThreshold: waiting.some((c) => c.is_over_threshold),
       };
     });
@@ -559,7 +575,7 @@ export async function takeChatRoom(
   now: string,
   refusal: (open: number) => AppError,
 ): Promise<void> {
-  await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', who.staffId).execute();
+  await lockPresence(trx, who.staffId, now);
   const open = (await conversations.countActiveChatsByAssignee(trx, who.libraryId)).get(who.staffId) ?? 0;
   if (open >= who.maxChats) throw refusal(open);
 }

@@ -6,7 +6,7 @@ import { findDesk } from '../libraries/libraries.service.ts';
 import { connectedAmong } from './live-connections.ts';
 import type { OfferRow } from '../../platform/db/schema.ts';
 import { closeOffers, expiredOffers, offersOf, passedTimes } from './offers.repo.ts';
-import { updatePresence } from './presence.repo.ts';
+import { lockPresence, updatePresence } from './presence.repo.ts';
 import { presenceChanged, rebalance, unansweredOutcome } from './routing.service.ts';
 
 /**
@@ -28,11 +28,21 @@ export async function sweep(deps: Deps): Promise<void> {
       libraries.add(chat.library_id);
       continue;
     }
-    const closed = await closeOffers(deps.db, { offerId: offer.id }, 'timeout', iso);
+    // One transaction: an accept of this very chat at the same moment either comes first (the
+    // offer no longer rings, nobody is set away) or sees the ring timed out and puts them back.
+    // The person's presence row is taken first, in the order an accept takes it, so the two wait
+    // for each other instead of deadlocking.
+    const { closed, setAway } = await deps.db.transaction().execute(async (trx) => {
+      await lockPresence(trx, offer.staff_id, iso);
+      const closed = await closeOffers(trx, { offerId: offer.id }, 'timeout', iso);
+      if (closed.length === 0) return { closed, setAway: false };
+      return {
+        closed,
+        setAway: await updatePresence(trx, offer.staff_id, { status: 'away' }, iso, { status: 'available' }),
+      };
+    });
     if (closed.length === 0) continue;
-    if (await updatePresence(deps.db, offer.staff_id, { status: 'away' }, iso, { status: 'available' })) {
-      await presenceChanged(deps, offer.staff_id, chat?.library_id);
-    }
+    if (setAway) await presenceChanged(deps, offer.staff_id, chat?.library_id);
     await deps.bus.publish(topics.staff(offer.staff_id), {
       kind: 'offer.withdrawn',
       conversationId: offer.conversation_id,
@@ -65,9 +75,8 @@ export async function sweep(deps: Deps): Promise<void> {
     if (
       !chat.is_over_threshold &&
       desk &&
-      chat.queued_at &&
-      // Waiting longer than the threshold, not merely as long.
-      new Date(chat.queued_at).getTime() + desk.waitThresholdSeconds * 1000 < now.getTime()
+      // Waiting longer than the threshold, not merely as long; at this desk, since it was (re)queued.
+      new Date(conversations.waitingSince(chat)).getTime() + desk.waitThresholdSeconds * 1000 < now.getTime()
     ) {
       const flagged = await conversations.transitionConversation(deps.db, chat.id, ['queued'], {
         is_over_threshold: true,

@@ -97,6 +97,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         '0011-conversation-closed-at',
         '0012-audit-log-library',
         '0013-open-start-client-unique',
+        '0014-conversation-requeued-at',
       ]);
       const states = await fresh.db
         .selectFrom('conversation_offers')
@@ -140,7 +141,11 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
           values (${id}, ${new Date().toISOString()}, ${actor}, ${action}, ${type}, ${subject}, ${'{}'})`.execute(
           fresh.db,
         );
-      expect(await migrateToLatest(fresh)).toEqual(['0012-audit-log-library', '0013-open-start-client-unique']);
+      expect(await migrateToLatest(fresh)).toEqual([
+        '0012-audit-log-library',
+        '0013-open-start-client-unique',
+        '0014-conversation-requeued-at',
+      ]);
       const rows = await fresh.db.selectFrom('audit_log').select(['id', 'library_id', 'actor_kind']).execute();
       expect(Object.fromEntries(rows.map((r) => [r.id, [r.library_id, r.actor_kind]]))).toEqual({
         'a-desk': [library.id, 'staff'],
@@ -180,7 +185,7 @@ describe.each(dialectsUnderTest())('data layer on %s', (dialect) => {
         .set({ start_client_id: 'double-click-1' })
         .where('id', '=', ended.id)
         .execute();
-      expect(await migrateToLatest(fresh)).toEqual(['0013-open-start-client-unique']);
+      expect(await migrateToLatest(fresh)).toEqual(['0013-open-start-client-unique', '0014-conversation-requeued-at']);
       const kept = await fresh.db
         .selectFrom('conversations')
         .select('id')

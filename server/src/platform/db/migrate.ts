@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010-offer-passed-at.ts';
 import * as m0011 from './migrations/0011-conversation-closed-at.ts';
 import * as m0012 from './migrations/0012-audit-log-library.ts';
 import * as m0013 from './migrations/0013-open-start-client-unique.ts';
+import * as m0014 from './migrations/0014-conversation-requeued-at.ts';
 
 /** Every migration, in order. Listed here (not read from disk) so bundling and tsx agree. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011-conversation-closed-at': m0011,
   '0012-audit-log-library': m0012,
   '0013-open-start-client-unique': m0013,
+  '0014-conversation-requeued-at': m0014,
 };
 
 async function migratorFor({ db, schema }: Pick<DatabaseHandle, 'db' | 'schema'>): Promise<Migrator> {

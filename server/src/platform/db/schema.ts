@@ -172,6 +172,8 @@ export interface ConversationsTable {
   is_over_threshold: boolean;
   created_at: string;
   queued_at: string | null;
+  /** When staff last handed the chat back to a desk's queue: front of that queue, its wait there counted from then. */
+  requeued_at: string | null;
   accepted_at: string | null;
   first_response_at: string | null;
   resolved_at: string | null;

@@ -19,6 +19,7 @@ export function conversation(overrides: Partial<Conversation> = {}): Conversatio
     staffSeenSeq: 0,
     createdAt: '2026-01-01T10:00:00.000Z',
     queuedAt: '2026-01-01T10:00:00.000Z',
+    waitingSince: null,
     firstResponseAt: null,
     resolvedAt: null,
     closedAt: null,

@@ -26,7 +26,7 @@ function OfferCard({
   onAccept,
 }: { offer: Offer; desk: Desk | undefined; now: number } & Omit<WaitingListProps, 'desks'>) {
   const { conversation, preview } = offer;
-  const waited = secondsSince(conversation.queuedAt ?? conversation.createdAt, now);
+  const waited = secondsSince(conversation.waitingSince ?? conversation.queuedAt ?? conversation.createdAt, now);
   const ringsFor = offer.ringUntil ? Math.max(0, Math.ceil((Date.parse(offer.ringUntil) - now) / 1000)) : null;
   const error = state.errors[conversation.id];
   const headingId = `offer-${conversation.id}`;
