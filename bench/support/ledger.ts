@@ -6,7 +6,8 @@ const INDEX_DIGITS = 7;
 /**
  * Everything known about the messages of one phase, indexed by their number in the phase. A
  * message's clientId is `<phase prefix><index in base 36>`; its body starts with `t=<send time>`
- * (milliseconds on this process's performance clock), from which the latency is computed.
+ * (milliseconds on this process's performance clock), from which the latency is computed, and
+ * ends with ` bench <clientId>`: staff are not shown a patron's client id, so the body tells.
  */
 export class PhaseLog {
   sent = 0;
