@@ -360,6 +360,13 @@ async function main(): Promise<void> {
     log('Recorded in bench/RESULTS.md');
   }
   if (diagnostics) console.log(`\n${profileText}\n(profile: ${diagnostics.profileFile})`);
+  // Speed targets are reported, never enforced; a message lost, duplicated or never acknowledged
+  // is a broken guarantee, and fails the run (CI runs `--quick --skip-baseline` for this).
+  const broken = runs.filter((run) => run.lost > 0 || run.duplicates > 0 || (run.unacked ?? 0) > 0);
+  if (broken.length > 0) {
+    console.error(`Delivery broken in: ${broken.map((run) => run.name).join(', ')} (see the counts above).`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {
