@@ -84,12 +84,16 @@ describe.each(dialectsUnderTest())('delivery guarantees at their edges on %s', (
     await settled(staffSocket);
     return { session, token, conversationId, patronSocket, staffSocket };
   }
-  /** A long chat: `count` staff replies stored in one go (sending them one by one is not what is tested). */
-  async function staffReplies(conversationId: string, count: number, tag: string) {
+  /**
+   * Staff replies stored straight in the log, with no doorbell rung: for a long chat (sending them
+   * one by one is not what is tested) or a lost ring. Answers the last one stored.
+   */
+  async function storeReplies(conversationId: string, bodies: string[], tag?: string) {
     const now = t.clock.now().toISOString();
-    await db.transaction().execute(async (trx) => {
-      for (let i = 0; i < count; i++) {
-        await appendEventRow(
+    return db.transaction().execute(async (trx) => {
+      let last;
+      for (const [i, body] of bodies.entries()) {
+        last = await appendEventRow(
           trx,
           conversationId,
           {
@@ -97,17 +101,20 @@ describe.each(dialectsUnderTest())('delivery guarantees at their edges on %s', (
             author_kind: 'staff',
             author_staff_id: null,
             author_name: 'Sofía',
-            body: `reply ${i}`,
+            body,
             system_kind: null,
             data_json: {},
-            client_id: `${tag}-${i.toString().padStart(5, '0')}`,
+            client_id: tag === undefined ? null : `${tag}-${i.toString().padStart(5, '0')}`,
             created_at: now,
           },
           now,
         );
       }
+      if (!last) throw new Error('nothing stored');
+      return last;
     });
   }
+  const manyReplies = (count: number) => Array.from({ length: count }, (_, i) => `reply ${i}`);
   const lastSeq = async (id: string) =>
     (await db.selectFrom('conversations').select('last_seq').where('id', '=', id).executeTakeFirstOrThrow()).last_seq;
 
@@ -116,25 +123,7 @@ describe.each(dialectsUnderTest())('delivery guarantees at their edges on %s', (
   // next ping, every 25 s in the widget and the dashboard.
   it('brings an event whose doorbell never rang at the next ping, to the patron and to staff', async () => {
     const { conversationId, patronSocket, staffSocket } = await activeChat();
-    const now = t.clock.now().toISOString();
-    const stored = await db.transaction().execute((trx) =>
-      appendEventRow(
-        trx,
-        conversationId,
-        {
-          type: 'message',
-          author_kind: 'staff',
-          author_staff_id: null,
-          author_name: 'Sofía',
-          body: 'Rang for nobody',
-          system_kind: null,
-          data_json: {},
-          client_id: null,
-          created_at: now,
-        },
-        now,
-      ),
-    );
+    const stored = await storeReplies(conversationId, ['Rang for nobody']);
     const arrived = (socket: TestSocket) => () =>
       socket.frames.some((f) => f.type === 'event' && seqOf(f) === stored.seq);
     expect(arrived(patronSocket)()).toBe(false);
@@ -151,7 +140,7 @@ describe.each(dialectsUnderTest())('delivery guarantees at their edges on %s', (
   it('a patron socket resuming more than 500 events behind receives all of them', async () => {
     const { token, conversationId, patronSocket } = await activeChat();
     await patronSocket.close();
-    await staffReplies(conversationId, 560, 'far');
+    await storeReplies(conversationId, manyReplies(560), 'far');
     const end = await lastSeq(conversationId);
     expect(end).toBeGreaterThan(560);
     const again = await patron(token, 0);
@@ -165,7 +154,7 @@ describe.each(dialectsUnderTest())('delivery guarantees at their edges on %s', (
   // the whole log, up to the last event, page after page.
   it('a staff tab following a chat of more than 500 events from the start receives all of them', async () => {
     const { session, conversationId } = await activeChat();
-    await staffReplies(conversationId, 560, 'long');
+    await storeReplies(conversationId, manyReplies(560), 'long');
     const end = await lastSeq(conversationId);
     const reloaded = await staffTab(session, [{ conversationId, after: 0 }]);
     const last = await reloaded
