@@ -46,6 +46,7 @@ const ConfigSchema = z.object({
   CHAT_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(200).default(20),
   CHAT_STARTS_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(10),
   STAFF_OFFLINE_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(15),
+  STAFF_CHAT_HANDBACK_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
   TRUST_PROXY: flag.default(false),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -84,6 +85,8 @@ export type Config = {
   chatStartsPerMinute: number;
   /** How long a person whose last dashboard tab closed stays as they were before going offline. */
   staffOfflineGraceSeconds: number;
+  /** How long the open chats of someone who went offline with no dashboard tab wait for them before going back to their desk's queue. */
+  staffChatHandbackSeconds: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
   /** Directory of the built staff dashboard; absent in tests that do not serve it. */
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatMessagesPer10s: c.CHAT_MESSAGES_PER_10S,
     chatStartsPerMinute: c.CHAT_STARTS_PER_MINUTE,
     staffOfflineGraceSeconds: c.STAFF_OFFLINE_GRACE_SECONDS,
+    staffChatHandbackSeconds: c.STAFF_CHAT_HANDBACK_SECONDS,
     trustProxy: c.TRUST_PROXY,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
     webDistDir: path.join(root, 'web/dist'),

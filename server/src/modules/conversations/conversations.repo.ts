@@ -351,6 +351,19 @@ export function waitingSince(row: Pick<ConversationRow, 'requeued_at' | 'queued_
   return row.requeued_at ?? row.queued_at ?? row.created_at;
 }
 
+/** The chats in progress of these people. */
+export function listActiveChatsOf(db: Db, staffIds: string[]): Promise<ConversationRow[]> {
+  if (staffIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('channel', '=', 'chat')
+    .where('assignee_id', 'in', staffIds)
+    .orderBy('created_at')
+    .execute();
+}
+
 /** Ids of a library's conversations that no longer wait: a subquery for offers that should stop ringing. */
 export function idsNoLongerQueued(db: Db, libraryId: string) {
   return db

@@ -38,6 +38,7 @@ export {
   idsNoLongerQueued,
   insertConversation,
   insertPatron,
+  listActiveChatsOf,
   listChatsCreatedSince,
   listConsoleRows,
   listEventsAfter,

@@ -56,3 +56,13 @@ export function listPresenceRows(db: Db, staffIds: string[]): Promise<PresenceRo
 export async function lockPresence(trx: Db, staffId: string, now: string): Promise<void> {
   await trx.updateTable('staff_presence').set({ updated_at: now }).where('staff_id', '=', staffId).execute();
 }
+
+/** People offline since before `before` (their presence unchanged since): whose open chats may be handed back. */
+export function listOfflineSince(db: Db, before: string) {
+  return db
+    .selectFrom('staff_presence')
+    .select('staff_id')
+    .where('status', '=', 'offline')
+    .where('updated_at', '<=', before)
+    .execute();
+}

@@ -14,7 +14,14 @@ import {
 import { buildTestApp, type TestApp } from '../../test/test-app.ts';
 import { patronConnected, startChat } from '../chat/chat.service.ts';
 import { endByStaff, transferConversation } from '../chat/staff-chat.service.ts';
-import { acceptConversation, setPresence, staffConnected, staffDisconnected, sweep } from './routing.service.ts';
+import {
+  acceptConversation,
+  rebalance,
+  setPresence,
+  staffConnected,
+  staffDisconnected,
+  sweep,
+} from './routing.service.ts';
 
 const START = '2026-03-02T15:00:00.000Z';
 let counter = 0;
@@ -171,5 +178,63 @@ describe.each(dialectsUnderTest())('routing keeps its promises on %s', (dialect)
     expect(accepted.status).toBe('fulfilled');
     expect(await rowOf(id)).toMatchObject({ status: 'active', assignee_id: first.id });
     expect(await presenceStatus(first.id)).toBe('available');
+  });
+
+  it('hands the chats of someone gone with no dashboard open back to the front of their desk, and keeps those of someone still there', async () => {
+    const reference = await desk('assign');
+    const gone = await person([reference.id]);
+    const stays = await person([reference.id]);
+    const lost = await chat(reference);
+    await acceptConversation(app.deps, actorOf(gone), lost);
+    const kept = await chat(reference);
+    await acceptConversation(app.deps, actorOf(stays), kept);
+    const waiting = await chat(reference);
+    // Both go offline; only one of them closed every dashboard tab (a crashed browser).
+    await dropConnection(app.deps.db, 'staff', gone.id);
+    for (const who of [gone, stays]) {
+      await app.deps.db
+        .updateTable('staff_presence')
+        .set({ status: 'offline', updated_at: t.clock.now().toISOString() })
+        .where('staff_id', '=', who.id)
+        .execute();
+    }
+
+    // Within the hand-back time the chat waits for them: they may be back.
+    t.clock.advanceMinutes(0.5);
+    await sweep(app.deps);
+    expect(await rowOf(lost)).toMatchObject({ status: 'active', assignee_id: gone.id });
+
+    // Past it, the chat goes back to the front of the queue, ahead of one that waited there
+    // already, and the patron is told as for a transfer; the one still there keeps theirs.
+    t.clock.advanceMinutes(1);
+    await sweep(app.deps);
+    expect(await rowOf(lost)).toMatchObject({ status: 'queued', assignee_id: null });
+    expect(await rowOf(kept)).toMatchObject({ status: 'active', assignee_id: stays.id });
+    const helper = await person([reference.id], { max: 1 });
+    await rebalance(app.deps, libraryId);
+    // The desk offers one chat at a time: the one handed back, not the one waiting before it.
+    expect(await ringingFor(helper.id)).toEqual([lost]);
+    expect(await rowOf(waiting)).toMatchObject({ status: 'queued' });
+    const said = await app.deps.db
+      .selectFrom('conversation_events')
+      .select(['system_kind', 'body', 'data_json'])
+      .where('conversation_id', '=', lost)
+      .where('system_kind', '=', 'transferred')
+      .execute();
+    expect(said).toHaveLength(1);
+    expect(said[0]?.body).toMatch(/ lost their connection; the chat went back to /);
+    expect(said[0]?.data_json).toMatchObject({ reason: 'disconnected', toDeskId: reference.id });
+
+    // A later sweep does nothing more.
+    t.clock.advanceMinutes(2);
+    await sweep(app.deps);
+    expect(
+      await app.deps.db
+        .selectFrom('conversation_events')
+        .select('seq')
+        .where('conversation_id', '=', lost)
+        .where('system_kind', '=', 'transferred')
+        .execute(),
+    ).toHaveLength(1);
   });
 });

@@ -4,10 +4,11 @@ import * as conversations from '../conversations/conversations.service.ts';
 import { commit, appendSystemEvent } from '../conversations/conversations.service.ts';
 import { findDesk } from '../libraries/libraries.service.ts';
 import { connectedAmong } from './live-connections.ts';
-import type { OfferRow } from '../../platform/db/schema.ts';
+import type { ConversationRow, OfferRow } from '../../platform/db/schema.ts';
+import { findStaffMember } from '../accounts/staff.service.ts';
 import { closeOffers, expiredOffers, offersOf, passedTimes } from './offers.repo.ts';
-import { lockPresence, updatePresence } from './presence.repo.ts';
-import { presenceChanged, rebalance, unansweredOutcome } from './routing.service.ts';
+import { listOfflineSince, lockPresence, updatePresence } from './presence.repo.ts';
+import { announceWorkload, presenceChanged, rebalance, unansweredOutcome } from './routing.service.ts';
 
 /**
  * The clockwork of routing, run every second (and by tests with a fake clock): unanswered
@@ -93,7 +94,56 @@ export async function sweep(deps: Deps): Promise<void> {
       libraries.add(chat.library_id);
     }
   }
+
+  // Someone whose every dashboard tab went (a crashed browser, a laptop closed) and who stayed
+  // offline past the hand-back time: their chats in progress go back to the front of their desk's
+  // queue, so no patron waits for a librarian who is not coming back.
+  const goneBefore = new Date(now.getTime() - deps.config.staffChatHandbackSeconds * 1000).toISOString();
+  const offline = (await listOfflineSince(deps.db, goneBefore)).map((r) => r.staff_id);
+  if (offline.length > 0) {
+    const back = await connectedAmong(deps.db, 'staff', offline);
+    const gone = offline.filter((id) => !back.has(id));
+    for (const chat of await conversations.listActiveChatsOf(deps.db, gone)) {
+      if (await handBack(deps, chat, iso)) libraries.add(chat.library_id);
+    }
+  }
   for (const libraryId of libraries) await rebalance(deps, libraryId);
+}
+
+/** A gone librarian's chat back to the front of its desk's queue, the patron told as for a transfer. */
+async function handBack(deps: Deps, chat: ConversationRow, now: string): Promise<boolean> {
+  const staffId = chat.assignee_id;
+  if (staffId === null) return false;
+  const [desk, staff] = await Promise.all([findDesk(deps.db, chat.desk_id), findStaffMember(deps.db, staffId)]);
+  const name = staff?.displayName ?? 'The librarian';
+  const deskName = desk?.name ?? 'the queue';
+  const moved = await commit(deps, async (trx, touched) => {
+    const row = await conversations.findConversationById(trx, chat.id);
+    if (row?.status !== 'active' || row.assignee_id !== staffId) return false;
+    const queued = await conversations.transitionConversation(trx, chat.id, ['active'], {
+      status: 'queued',
+      assignee_id: null,
+      is_over_threshold: false,
+      requeued_at: now,
+      updated_at: now,
+    });
+    if (!queued) return false;
+    await appendSystemEvent(
+      trx,
+      now,
+      chat.id,
+      {
+        kind: 'transferred',
+        body: `${name} lost their connection; the chat went back to ${deskName}`,
+        data: { fromName: name, toDesk: deskName, toDeskId: chat.desk_id, reason: 'disconnected' },
+      },
+      touched,
+    );
+    touched.queue(chat.library_id);
+    return true;
+  });
+  if (moved) await announceWorkload(deps, [staffId]);
+  return moved;
 }
 
 /** How long after a pass's wait ends the sweep still routes its chat (a sweep may run late). */

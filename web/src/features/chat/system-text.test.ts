@@ -32,6 +32,15 @@ describe('systemText', () => {
     expect(systemText(toDesk, String)).toBe('Sofía transferred the chat to Tech Help');
   });
 
+  it('says a chat went back to its desk because its librarian lost their connection, not that they transferred it', () => {
+    const handedBack = system('transferred', 'Sofía lost their connection; the chat went back to Tech Help', {
+      fromName: 'Sofía',
+      toDesk: 'Tech Help',
+      reason: 'disconnected',
+    });
+    expect(systemText(handedBack, String)).toBe('Sofía lost their connection; the chat went back to Tech Help');
+  });
+
   it('says how long a block lasts in words and when it ends, as a moment', () => {
     const until = '2026-11-30T05:54:52.740Z';
     const event = system('blocked', 'Sofía blocked this patron for 1440 minutes', { until });

@@ -26,6 +26,8 @@ export function systemText(event: ConversationEvent, formatMoment: (iso: string)
   if (event.systemKind === 'transferred') {
     const from = text('fromName');
     const to = text('toName') ?? text('toDesk');
+    if (from && to && text('reason') === 'disconnected')
+      return `${from} lost their connection; the chat went back to ${to}`;
     if (from && to) return `${from} transferred the chat to ${to}`;
   }
   if (event.systemKind === 'blocked') {
