@@ -32,7 +32,7 @@ export function presentConversation(row: ConversationRow, patron: PatronRow | un
     staffSeenSeq: row.staff_seen_seq,
     createdAt: row.created_at,
     queuedAt: row.queued_at,
-    waitingSince: row.status === 'queued' ? (row.requeued_at ?? row.queued_at ?? row.created_at) : null,
+    waitingSince: row.status === 'queued' ? waitingSince(row) : null,
     firstResponseAt: row.first_response_at,
     resolvedAt: row.resolved_at,
     closedAt: row.closed_at,
@@ -60,4 +60,9 @@ export function presentEvent(row: ConversationEventRow): ConversationEvent {
     clientId: row.author_kind === 'staff' ? row.client_id : null,
     createdAt: row.created_at,
   };
+}
+
+/** Since when a queued chat has waited where it is now: handed back to the queue, else first queued. */
+export function waitingSince(row: Pick<ConversationRow, 'requeued_at' | 'queued_at' | 'created_at'>): string {
+  return row.requeued_at ?? row.queued_at ?? row.created_at;
 }

@@ -2,6 +2,7 @@ import {
   sql,
   type ExpressionOrFactory,
   type Insertable,
+  type SelectQueryBuilder,
   type SqlBool,
   type Updateable,
   type UpdateObject,
@@ -310,6 +311,20 @@ export async function countQueuedAtDesk(db: Db, deskId: string): Promise<number>
 }
 
 /**
+ * Routing's order within a desk's queue: chats staff handed back to the queue first (the
+ * earliest handed back first: those patrons have waited once already), then first come, first
+ * served.
+ */
+function inQueueOrder<O>(q: SelectQueryBuilder<Database, 'conversations', O>) {
+  return q
+    .orderBy(sql`requeued_at is null`)
+    .orderBy('requeued_at')
+    .orderBy('queued_at')
+    .orderBy('created_at')
+    .orderBy('id');
+}
+
+/**
  * Chats queued at the same desk ahead of `row`, in routing's order (`listQueuedChats`), so the
  * place a patron is told is the place routing gives them.
  */
@@ -319,36 +334,17 @@ export async function countQueuedAhead(db: Db, row: ConversationRow): Promise<nu
     .select('id')
     .where('desk_id', '=', row.desk_id)
     .where('status', '=', 'queued')
-    .orderBy(sql`requeued_at is null`)
-    .orderBy('requeued_at')
-    .orderBy('queued_at')
-    .orderBy('created_at')
-    .orderBy('id')
+    .$call(inQueueOrder)
     .execute();
   const place = queue.findIndex((c) => c.id === row.id);
   return place === -1 ? queue.length : place;
 }
 
-/**
- * Queued chats in routing's order, of one library or of all. Per desk: chats staff handed back
- * to the queue first (the earliest handed back first: those patrons have waited once already),
- * then first come, first served.
- */
+/** Queued chats in routing's order (`inQueueOrder`), of one library or of all. */
 export function listQueuedChats(db: Db, libraryId?: string): Promise<ConversationRow[]> {
   let q = db.selectFrom('conversations').selectAll().where('status', '=', 'queued').where('channel', '=', 'chat');
   if (libraryId !== undefined) q = q.where('library_id', '=', libraryId);
-  return q
-    .orderBy(sql`requeued_at is null`)
-    .orderBy('requeued_at')
-    .orderBy('queued_at')
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
-}
-
-/** Since when a queued chat has waited where it is now: handed back to the queue, else first queued. */
-export function waitingSince(row: Pick<ConversationRow, 'requeued_at' | 'queued_at' | 'created_at'>): string {
-  return row.requeued_at ?? row.queued_at ?? row.created_at;
+  return q.$call(inQueueOrder).execute();
 }
 
 /** The chats in progress of these people. */

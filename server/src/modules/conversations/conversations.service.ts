@@ -51,8 +51,8 @@ export {
   transitionConversation,
   updateConversationRow,
   updatePatronRow,
-  waitingSince,
 } from './conversations.repo.ts';
+export { waitingSince } from './conversations.presenter.ts';
 
 export type Author = { kind: 'patron' } | { kind: 'staff'; staffId: string; displayName: string } | { kind: 'system' };
 
